@@ -1,0 +1,3 @@
+module example.com/eventpipe
+
+go 1.22
