@@ -1,0 +1,56 @@
+"""`benchlens compare BASE CUR`: the comparison table of two results files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
+from benchlens.compare import compare
+from benchlens.views.json_view import render_json
+from benchlens.views.markdown import render_markdown
+from benchlens.views.text import render_text
+
+FORMATS = ("text", "markdown", "json", "html")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("compare", help="compare two results files", description=__doc__)
+    p.add_argument("baseline", type=Path, help="baseline results (Go benchmark format or go test -json)")
+    p.add_argument("current", type=Path, help="current results")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--fail-on-regression", action="store_true", help="exit 1 when a benchmark regressed")
+    p.add_argument("-C", "--dir", type=Path, default=Path("."), help="workspace whose .benchlens.toml applies")
+    p.set_defaults(func=run)
+
+
+def render(comparison: Any, fmt: str) -> str:
+    if fmt == "markdown":
+        return render_markdown(comparison)
+    if fmt == "json":
+        return render_json(comparison)
+    if fmt == "html":
+        from benchlens.views.html import render_html
+
+        return render_html(comparison)
+    return render_text(comparison, color=sys.stdout.isatty())
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config_reporting(args.dir)
+    try:
+        baseline = load_results_or_fail(args.baseline)
+        current = load_results_or_fail(args.current)
+    except InputError as exc:
+        warn(str(exc))
+        return 2
+    if not current.benchmarks and not baseline.benchmarks:
+        warn(f"no benchmark results in {args.baseline} or {args.current}")
+        return 2
+    comparison = compare(baseline, current, config)
+    sys.stdout.write(render(comparison, args.format))
+    if args.fail_on_regression and comparison.regressions:
+        return 1
+    return 0

