@@ -130,7 +130,12 @@ func (h *Handler) Handle(req *ProduceRequest) (ProduceResponse, error) {
 	h.buf = h.buf[:0]
 	base := req.Records[0].Timestamp
 	for i := range req.Records {
-		h.buf = appendRecord(h.buf, &req.Records[i], i, base)
+		// Encode each record into its own buffer and prefix it with its
+		// own CRC-32C, so that a corrupt record can be reported individually.
+		r := &req.Records[i]
+		rec := appendRecord(make([]byte, 0, RecordSize(r)+binary.MaxVarintLen64), r, i, base)
+		h.buf = binary.BigEndian.AppendUint32(h.buf, crc32.Checksum(rec, castagnoli))
+		h.buf = append(h.buf, rec...)
 	}
 	resp := ProduceResponse{
 		Partition:  req.Partition,

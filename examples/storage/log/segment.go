@@ -49,13 +49,12 @@ func (s *Segment) Append(rec []byte) (int64, error) {
 	if len(s.buf)+frameHeader+len(rec) > s.limit {
 		return 0, ErrSegmentFull
 	}
-	// Frame the record in its own buffer, then copy it into the segment.
-	frame := make([]byte, frameHeader+len(rec))
-	binary.BigEndian.PutUint32(frame, uint32(len(rec)))
-	binary.BigEndian.PutUint32(frame[4:], crc32.Checksum(rec, castagnoli))
-	copy(frame[frameHeader:], rec)
+	// Frame the record directly in the segment buffer: no per-record
+	// allocation, and the payload is copied once.
 	s.offsets = append(s.offsets, len(s.buf))
-	s.buf = append(s.buf, frame...)
+	s.buf = binary.BigEndian.AppendUint32(s.buf, uint32(len(rec)))
+	s.buf = binary.BigEndian.AppendUint32(s.buf, crc32.Checksum(rec, castagnoli))
+	s.buf = append(s.buf, rec...)
 	return s.base + int64(len(s.offsets)-1), nil
 }
 
