@@ -1,0 +1,156 @@
+"""The hover of a benchmark: per-metric table, samples, machine, trend and profiling commands."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping
+
+from benchlens.compare import BenchmarkComparison, MetricDelta
+from benchlens.goindex.names import go_quote_meta
+from benchlens.stats import Summary
+from benchlens.trend import History, sparkline
+from benchlens.units import format_change, format_value
+from benchlens.views.facts import SAVE_BASELINE_HINT, low_confidence_text, threshold_text
+from benchlens.views.markdown import escape_cell
+
+
+def bench_regex(name: str) -> str:
+    """The `-bench` regex that runs exactly the result `name`: `^BenchmarkX$/^size=64$`.
+
+    Go matches each `/` element of the pattern against the (rewritten) name's
+    element, so each is anchored and quoted on its own.
+    """
+    return "/".join(f"^{go_quote_meta(part)}$" for part in name.split("/"))
+
+
+def fence(text: str, lang: str = "") -> str:
+    """A fenced code block that `text` cannot break out of, whatever backticks it holds."""
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{lang}\n{text}\n{ticks}"
+
+
+def _spread(summary: Summary | None, unit: str) -> str:
+    if summary is None:
+        return "—"
+    text = format_value(summary.center, unit)
+    if summary.n > 1 and summary.center and summary.lo > float("-inf"):
+        pct = max(summary.hi - summary.center, summary.center - summary.lo) / abs(summary.center) * 100
+        text += f" ± {pct:.0f}%"
+    elif summary.n > 1 and summary.lo == float("-inf"):
+        text += " ± ∞"
+    return text
+
+
+def _metric_row(m: MetricDelta) -> str:
+    p = f"p={m.p_value:.3f}" if m.p_value is not None else "—"
+    threshold = threshold_text(m) if m.better is not None else "—"
+    cells = [
+        escape_cell(m.unit),
+        _spread(m.baseline, m.unit),
+        _spread(m.current, m.unit),
+        format_change(m.change_pct),
+        threshold,
+        m.status.badge,
+        f"{p}, n={m.n_baseline}+{m.n_current}",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _machine(config: Mapping[str, str], procs: int | None) -> str:
+    parts = []
+    if procs is not None:
+        parts.append(f"GOMAXPROCS {procs}")
+    for key in ("cpu", "goos", "goarch", "commit", "date"):
+        if config.get(key):
+            parts.append(f"{key} {config[key]}")
+    return " · ".join(escape_cell(p) for p in parts) or "—"
+
+
+def profile_commands(name: str, package_dir: str) -> str:
+    """The shell commands that profile this benchmark and open the profile, quoted for sh."""
+    regex = bench_regex(name)
+    pkg = package_dir if package_dir.startswith((".", "/")) else f"./{package_dir}"
+    run = shlex.join(
+        [
+            "go",
+            "test",
+            "-run=^$",
+            f"-bench={regex}",
+            "-benchmem",
+            "-cpuprofile=cpu.prof",
+            "-memprofile=mem.prof",
+            pkg,
+        ]
+    )
+    return "\n".join(
+        [
+            run,
+            "go tool pprof -top cpu.prof",
+            "go tool pprof -http=:8080 cpu.prof",
+            f"# or: {shlex.join(['benchlens', 'profile', name, '--pkg', pkg])}",
+        ]
+    )
+
+
+def hover_markdown(
+    bench: BenchmarkComparison,
+    package_dir: str | None = None,
+    history: History | None = None,
+    has_baseline: bool = True,
+    stale: bool = False,
+) -> str:
+    """Everything known about one benchmark, as markdown for an editor hover."""
+    title = f"**{escape_cell(bench.key.display_name)}** · {bench.status.badge}"
+    lines = [title, "", f"package `{bench.package or '?'}`".replace("``", "`?`"), ""]
+    if stale:
+        lines += ["_stale: the benchmark was edited after these results were recorded_", ""]
+    if not has_baseline:
+        lines += [f"_{SAVE_BASELINE_HINT}_", ""]
+    lines += [
+        "| Metric | Baseline | Current | Change | Threshold | Status | p, n |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    lines += [_metric_row(m) for m in bench.metrics]
+    lines.append("")
+    for m in bench.metrics:
+        low = low_confidence_text(m)
+        if low:
+            lines += [f"_{low}_", ""]
+            break
+    base_procs = bench.baseline_key.procs if bench.baseline_key else None
+    cur_procs = bench.key.procs if bench.current_config else None
+    lines += [
+        f"Baseline: {_machine(bench.baseline_config, base_procs)}  ",
+        f"Current: {_machine(bench.current_config, cur_procs)}",
+        "",
+    ]
+    if bench.procs_note:
+        lines += [f"_{bench.procs_note}_", ""]
+    sample_lines = []
+    for m in bench.metrics:
+        if len(m.current_samples) > 1 or len(m.baseline_samples) > 1:
+            base = ", ".join(format_value(v, m.unit) for v in m.baseline_samples) or "—"
+            cur = ", ".join(format_value(v, m.unit) for v in m.current_samples) or "—"
+            sample_lines.append(f"{m.unit}: baseline [{base}] · current [{cur}]")
+            break
+    if sample_lines:
+        lines += ["Samples " + escape_cell(sample_lines[0]), ""]
+    if history is not None and len(history):
+        trends = []
+        for m in bench.metrics:
+            values = history.medians(bench.baseline_key or bench.key, m.unit)
+            if m.current is not None:
+                values.append(m.current.center)
+            if len(values) >= 2:
+                trends.append(
+                    f"{escape_cell(m.unit)} {sparkline(values)} "
+                    f"({format_value(values[0], m.unit)} → {format_value(values[-1], m.unit)}, "
+                    f"{len(values)} runs)"
+                )
+        if trends:
+            lines += ["Trend: " + " · ".join(trends), ""]
+    if package_dir is not None:
+        lines += ["Profile:", "", fence(profile_commands(bench.name, package_dir), "sh")]
+    return "\n".join(lines).rstrip() + "\n"
