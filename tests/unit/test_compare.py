@@ -1,0 +1,163 @@
+"""The comparison engine: thresholds, significance, exact samples, low confidence, matching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchlens.compare import Status, compare
+from benchlens.config import Config, ThresholdOverride, default_config
+from benchlens.results.model import BenchmarkKey
+from benchlens.results.reader import load_results, load_text
+from benchlens.units import Metric
+from tests.conftest import EXAMPLES
+
+
+def results(lines: dict[str, list[str]], pkg: str = "example.com/p", header: str = "") -> str:
+    """Results text: each name with its list of value strings (one line per sample)."""
+    out = [f"pkg: {pkg}", header]
+    for name, samples in lines.items():
+        out += [f"{name} 1000 {s}" for s in samples]
+    return "\n".join(out) + "\n"
+
+
+def ns(*values: float) -> list[str]:
+    return [f"{v} ns/op" for v in values]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return default_config(tmp_path)
+
+
+def run(base: str, cur: str, config: Config):  # type: ignore[no-untyped-def]
+    return compare(load_text(base, "base.txt"), load_text(cur, "cur.txt"), config)
+
+
+def test_self_comparison_of_the_example_has_no_changes(config: Config) -> None:
+    base = load_results(EXAMPLES / "benchmark_results" / "baseline.txt")
+    comparison = compare(base, base, config)
+    assert comparison.summary["regression"] == 0
+    assert comparison.summary["improvement"] == 0
+    assert comparison.summary["ok"] == len(base) > 10
+    assert all(m.change_pct == 0 for b in comparison.benchmarks for m in b.metrics)
+
+
+def test_clear_regression_is_flagged(config: Config) -> None:
+    base = results({"BenchmarkA-8": ns(100, 101, 99, 100, 102, 98)})
+    cur = results({"BenchmarkA-8": ns(130, 131, 129, 130, 132, 128)})
+    (bench,) = run(base, cur, config).benchmarks
+    assert bench.status is Status.REGRESSION
+    (m,) = bench.metrics
+    assert m.metric is Metric.LATENCY
+    assert m.change_pct == pytest.approx(30.0)
+    assert m.p_value is not None and m.p_value < 0.05
+    assert m.threshold_pct == 20
+    assert not m.low_confidence
+
+
+def test_change_within_threshold_is_ok_even_when_significant(config: Config) -> None:
+    base = results({"BenchmarkA": ns(100, 101, 99, 100, 102, 98)})
+    cur = results({"BenchmarkA": ns(115, 116, 114, 115, 117, 113)})
+    (bench,) = run(base, cur, config).benchmarks
+    assert bench.status is Status.OK
+    assert bench.metrics[0].p_value is not None and bench.metrics[0].p_value < 0.05
+
+
+def test_noisy_change_beyond_threshold_is_not_significant(config: Config) -> None:
+    base = results({"BenchmarkA": ns(100, 200, 90, 210, 95, 205)})
+    cur = results({"BenchmarkA": ns(140, 95, 220, 100, 230, 98)})
+    (bench,) = run(base, cur, config).benchmarks
+    m = bench.metrics[0]
+    assert m.p_value is not None and m.p_value >= 0.05
+    assert bench.status is Status.OK
+
+
+def test_improvement_and_throughput_direction(config: Config) -> None:
+    base = results({"BenchmarkW": [f"{v} ns/op {1000 - v} MB/s" for v in (100, 101, 99, 100, 102, 98)]})
+    cur = results({"BenchmarkW": [f"{v} ns/op {600 + v} MB/s" for v in (80, 81, 79, 80, 82, 78)]})
+    (bench,) = run(base, cur, config).benchmarks
+    latency, throughput = bench.metrics
+    assert latency.status is Status.IMPROVEMENT
+    # MB/s fell from ~900 to ~680: worse by far more than 10 % (higher is better).
+    assert throughput.status is Status.REGRESSION
+    assert bench.status is Status.REGRESSION
+    assert [m.unit for m in bench.notable_metrics] == ["MB/s"]
+
+
+def test_exact_samples_are_certain_even_with_few_runs(config: Config) -> None:
+    base = results({"BenchmarkM": ["10 ns/op 1 allocs/op", "10 ns/op 1 allocs/op"]})
+    cur = results({"BenchmarkM": ["10 ns/op 2 allocs/op", "10 ns/op 2 allocs/op"]})
+    (bench,) = run(base, cur, config).benchmarks
+    allocs = bench.metric("allocs/op")
+    assert allocs is not None
+    assert allocs.certain and not allocs.low_confidence
+    assert allocs.status is Status.REGRESSION
+    assert bench.status is Status.REGRESSION
+
+
+def test_too_few_samples_decide_by_threshold_with_low_confidence(config: Config) -> None:
+    base = results({"BenchmarkX": ns(100, 104)})
+    cur = results({"BenchmarkX": ns(150, 155)})
+    (bench,) = run(base, cur, config).benchmarks
+    m = bench.metrics[0]
+    assert m.low_confidence
+    assert m.runs_needed == 4
+    assert m.status is Status.REGRESSION
+    assert bench.low_confidence
+
+
+def test_unknown_unit_is_never_a_regression_unless_directed(config: Config) -> None:
+    base = results({"BenchmarkU": ["1 frames/op", "1.1 frames/op", "0.9 frames/op", "1 frames/op"]})
+    cur = results({"BenchmarkU": ["5 frames/op", "5.1 frames/op", "4.9 frames/op", "5 frames/op"]})
+    (bench,) = run(base, cur, config).benchmarks
+    assert bench.status is Status.OK
+    directed = run("Unit frames/op better=lower\n" + base, cur, config)
+    assert directed.benchmarks[0].status is Status.REGRESSION
+
+
+def test_per_benchmark_threshold_override(config: Config) -> None:
+    from dataclasses import replace
+
+    loose = replace(config, overrides=(ThresholdOverride("BenchmarkA*", {"latency": 50.0}),))
+    base = results({"BenchmarkA": ns(100, 101, 99, 100, 102, 98), "BenchmarkB": ns(100, 101, 99, 100, 102, 98)})
+    cur = results({"BenchmarkA": ns(130, 131, 129, 130, 132, 128), "BenchmarkB": ns(130, 131, 129, 130, 132, 128)})
+    statuses = {b.name: b.status for b in run(base, cur, loose).benchmarks}
+    assert statuses == {"BenchmarkA": Status.OK, "BenchmarkB": Status.REGRESSION}
+
+
+def test_missing_new_and_procs_matching(config: Config) -> None:
+    base = results({"BenchmarkGone": ns(1, 1, 1, 1), "BenchmarkP-8": ns(100, 100, 100, 100)})
+    cur = results({"BenchmarkNew": ns(1, 1, 1, 1), "BenchmarkP-4": ns(100, 100, 100, 100)})
+    comparison = run(base, cur, config)
+    by_name = {b.name: b for b in comparison.benchmarks}
+    assert by_name["BenchmarkGone"].status is Status.MISSING
+    assert by_name["BenchmarkNew"].status is Status.NEW
+    p = by_name["BenchmarkP"]
+    assert p.status is Status.OK
+    assert p.key.procs == 4 and p.baseline_key == BenchmarkKey("example.com/p", "BenchmarkP", 8)
+    assert p.procs_note is not None and "8" in p.procs_note and "4" in p.procs_note
+    assert comparison.summary == {"regression": 0, "improvement": 0, "ok": 1, "missing": 1, "new": 1}
+
+
+def test_several_procs_are_not_cross_matched(config: Config) -> None:
+    base = results({"BenchmarkP-8": ns(100, 100, 100, 100), "BenchmarkP-4": ns(100, 100, 100, 100)})
+    cur = results({"BenchmarkP-2": ns(100, 100, 100, 100)})
+    statuses = sorted((b.key.procs, b.status.value) for b in run(base, cur, config).benchmarks)
+    assert statuses == [(2, "new"), (4, "missing"), (8, "missing")]
+
+
+def test_no_baseline_makes_everything_new(config: Config) -> None:
+    cur = load_text(results({"BenchmarkA": ns(1, 2, 3)}))
+    comparison = compare(None, cur, config)
+    assert not comparison.has_baseline
+    assert [b.status for b in comparison.benchmarks] == [Status.NEW]
+
+
+def test_zero_baseline_change(config: Config) -> None:
+    base = results({"BenchmarkZ": ["0 B/op"] * 4})
+    cur = results({"BenchmarkZ": ["64 B/op"] * 4})
+    (bench,) = run(base, cur, config).benchmarks
+    assert bench.status is Status.REGRESSION
+    assert bench.metrics[0].change_pct == float("inf")
