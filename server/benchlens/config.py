@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import sys
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from benchlens.units import Better, Metric
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 CONFIG_NAMES = (".benchlens.toml", "benchlens.toml")
 SEVERITIES = ("error", "warning", "information", "hint", "off")
@@ -152,7 +147,10 @@ def _line_of_key(text: str, dotted: str) -> int | None:
     for lineno, line in enumerate(text.splitlines(), start=1):
         m = header.match(line)
         if m:
-            current = [p.strip().strip('"') for p in re.split(r"\.(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", m.group(1))]
+            current = [
+                p.strip().strip('"')
+                for p in re.split(r"\.(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", m.group(1))
+            ]
             continue
         key = line.split("=", 1)[0].strip().strip('"') if "=" in line else None
         if key is None:
@@ -234,7 +232,9 @@ class _Validator:
             kept: dict[str, float] = {}
             for name, value in values.items():
                 if name not in known:
-                    self.problem(f"{key}.{pattern}.{name}", f"unknown metric; expected {sorted(known)}")
+                    self.problem(
+                        f"{key}.{pattern}.{name}", f"unknown metric; expected {sorted(known)}"
+                    )
                     continue
                 number = self.number(f"{key}.{pattern}.{name}", value, 0, 10_000)
                 if number is not None:
@@ -243,14 +243,18 @@ class _Validator:
         return tuple(out)
 
 
-def apply_settings(config: Config, settings: Mapping[str, Any], source: str, text: str | None = None) -> tuple[Config, list[ConfigIssue]]:
+def apply_settings(
+    config: Config, settings: Mapping[str, Any], source: str, text: str | None = None
+) -> tuple[Config, list[ConfigIssue]]:
     """`config` with one layer of settings (a TOML file's table or editor settings) on top."""
     v = _Validator(source, text)
     changes: dict[str, Any] = {}
     root = config.root
 
     paths = settings.get("paths", {})
-    flat_paths = {k: settings[k] for k in ("baseline", "current", "history", "report") if k in settings}
+    flat_paths = {
+        k: settings[k] for k in ("baseline", "current", "history", "report") if k in settings
+    }
     if not isinstance(paths, Mapping):
         v.problem("paths", "expected a table")
         paths = {}
@@ -261,7 +265,11 @@ def apply_settings(config: Config, settings: Mapping[str, Any], source: str, tex
             continue
         text_value = v.string(key, value)
         if text_value is not None:
-            changes[name] = (root / text_value).resolve() if not Path(text_value).is_absolute() else Path(text_value)
+            changes[name] = (
+                (root / text_value).resolve()
+                if not Path(text_value).is_absolute()
+                else Path(text_value)
+            )
 
     if "packages" in settings:
         pkgs = v.strings("packages", settings["packages"])
@@ -275,16 +283,18 @@ def apply_settings(config: Config, settings: Mapping[str, Any], source: str, tex
         table = settings["thresholds"]
         changes["thresholds"] = v.thresholds("thresholds", table, config.thresholds)
         if isinstance(table, Mapping) and "benchmarks" in table:
-            changes["overrides"] = config.overrides + v.overrides("thresholds.benchmarks", table["benchmarks"])
+            changes["overrides"] = config.overrides + v.overrides(
+                "thresholds.benchmarks", table["benchmarks"]
+            )
     if "units" in settings:
         units = dict(config.units)
         table = settings["units"]
         if not isinstance(table, Mapping):
-            v.problem("units", "expected a table of unit = \"higher\" | \"lower\"")
+            v.problem("units", 'expected a table of unit = "higher" | "lower"')
         else:
             for unit, better in table.items():
                 if better not in ("higher", "lower"):
-                    v.problem(f"units.{unit}", f"expected \"higher\" or \"lower\", got {better!r}")
+                    v.problem(f"units.{unit}", f'expected "higher" or "lower", got {better!r}')
                     continue
                 units[str(unit)] = Better(better)
         changes["units"] = units
@@ -300,7 +310,10 @@ def apply_settings(config: Config, settings: Mapping[str, Any], source: str, tex
                 if status not in severity:
                     v.problem(f"severity.{status}", f"unknown status; expected {sorted(severity)}")
                 elif level not in SEVERITIES:
-                    v.problem(f"severity.{status}", f"expected one of {', '.join(SEVERITIES)}, got {level!r}")
+                    v.problem(
+                        f"severity.{status}",
+                        f"expected one of {', '.join(SEVERITIES)}, got {level!r}",
+                    )
                 else:
                     severity[status] = level
         changes["severity"] = severity
@@ -310,7 +323,20 @@ def apply_settings(config: Config, settings: Mapping[str, Any], source: str, tex
         else:
             v.problem("trusted", f"expected true or false, got {settings['trusted']!r}")
 
-    known = {"paths", "baseline", "current", "history", "report", "packages", "alpha", "thresholds", "units", "run", "severity", "trusted"}
+    known = {
+        "paths",
+        "baseline",
+        "current",
+        "history",
+        "report",
+        "packages",
+        "alpha",
+        "thresholds",
+        "units",
+        "run",
+        "severity",
+        "trusted",
+    }
     for key in settings:
         if key not in known:
             v.problem(str(key), "unknown setting")
@@ -347,13 +373,18 @@ def _run_settings(v: _Validator, table: Any, base: RunSettings) -> RunSettings:
         elif name == "benchtime":
             bt = dict(base.benchtime)
             if not isinstance(value, Mapping):
-                v.problem(key, "expected a table: quick/default/full = \"5s\"")
+                v.problem(key, 'expected a table: quick/default/full = "5s"')
                 continue
             for mode, dur in value.items():
                 if mode not in RUN_MODES:
                     v.problem(f"{key}.{mode}", f"unknown mode; expected {', '.join(RUN_MODES)}")
-                elif not isinstance(dur, str) or not re.fullmatch(r"\d+(\.\d+)?(ns|us|µs|ms|s|m|h|x)", dur):
-                    v.problem(f"{key}.{mode}", f"expected a Go duration like \"5s\" or a count like \"100x\", got {dur!r}")
+                elif not isinstance(dur, str) or not re.fullmatch(
+                    r"\d+(\.\d+)?(ns|us|µs|ms|s|m|h|x)", dur
+                ):
+                    v.problem(
+                        f"{key}.{mode}",
+                        f'expected a Go duration like "5s" or a count like "100x", got {dur!r}',
+                    )
                 else:
                     bt[mode] = dur
             changes["benchtime"] = bt
@@ -362,7 +393,9 @@ def _run_settings(v: _Validator, table: Any, base: RunSettings) -> RunSettings:
     return replace(base, **changes)
 
 
-def load_config(root: Path, editor_settings: Mapping[str, Any] | None = None) -> tuple[Config, list[ConfigIssue]]:
+def load_config(
+    root: Path, editor_settings: Mapping[str, Any] | None = None
+) -> tuple[Config, list[ConfigIssue]]:
     """The configuration of the workspace at `root`: defaults < TOML file < editor settings."""
     root = root.resolve()
     config = default_config(root)

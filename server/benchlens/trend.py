@@ -53,7 +53,11 @@ class History:
             bench = results.benchmarks.get(key)
             if bench is None:
                 bench = next(
-                    (b for k, b in results.benchmarks.items() if (k.package, k.name) == (key.package, key.name)),
+                    (
+                        b
+                        for k, b in results.benchmarks.items()
+                        if (k.package, k.name) == (key.package, key.name)
+                    ),
                     None,
                 )
             if bench is not None and bench.samples.get(unit):

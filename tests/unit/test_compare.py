@@ -75,7 +75,9 @@ def test_noisy_change_beyond_threshold_is_not_significant(config: Config) -> Non
 
 
 def test_improvement_and_throughput_direction(config: Config) -> None:
-    base = results({"BenchmarkW": [f"{v} ns/op {1000 - v} MB/s" for v in (100, 101, 99, 100, 102, 98)]})
+    base = results(
+        {"BenchmarkW": [f"{v} ns/op {1000 - v} MB/s" for v in (100, 101, 99, 100, 102, 98)]}
+    )
     cur = results({"BenchmarkW": [f"{v} ns/op {600 + v} MB/s" for v in (80, 81, 79, 80, 82, 78)]})
     (bench,) = run(base, cur, config).benchmarks
     latency, throughput = bench.metrics
@@ -121,8 +123,15 @@ def test_per_benchmark_threshold_override(config: Config) -> None:
     from dataclasses import replace
 
     loose = replace(config, overrides=(ThresholdOverride("BenchmarkA*", {"latency": 50.0}),))
-    base = results({"BenchmarkA": ns(100, 101, 99, 100, 102, 98), "BenchmarkB": ns(100, 101, 99, 100, 102, 98)})
-    cur = results({"BenchmarkA": ns(130, 131, 129, 130, 132, 128), "BenchmarkB": ns(130, 131, 129, 130, 132, 128)})
+    base = results(
+        {"BenchmarkA": ns(100, 101, 99, 100, 102, 98), "BenchmarkB": ns(100, 101, 99, 100, 102, 98)}
+    )
+    cur = results(
+        {
+            "BenchmarkA": ns(130, 131, 129, 130, 132, 128),
+            "BenchmarkB": ns(130, 131, 129, 130, 132, 128),
+        }
+    )
     statuses = {b.name: b.status for b in run(base, cur, loose).benchmarks}
     assert statuses == {"BenchmarkA": Status.OK, "BenchmarkB": Status.REGRESSION}
 
@@ -138,7 +147,13 @@ def test_missing_new_and_procs_matching(config: Config) -> None:
     assert p.status is Status.OK
     assert p.key.procs == 4 and p.baseline_key == BenchmarkKey("example.com/p", "BenchmarkP", 8)
     assert p.procs_note is not None and "8" in p.procs_note and "4" in p.procs_note
-    assert comparison.summary == {"regression": 0, "improvement": 0, "ok": 1, "missing": 1, "new": 1}
+    assert comparison.summary == {
+        "regression": 0,
+        "improvement": 0,
+        "ok": 1,
+        "missing": 1,
+        "new": 1,
+    }
 
 
 def test_several_procs_are_not_cross_matched(config: Config) -> None:

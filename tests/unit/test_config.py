@@ -17,7 +17,10 @@ def test_defaults_follow_the_conventional_layout(tmp_path: Path) -> None:
     assert config.history == root / "benchmark_results" / "history"
     assert config.packages == ("./...",)
     assert config.alpha == 0.05
-    assert [config.threshold("X", m) for m in (Metric.LATENCY, Metric.THROUGHPUT, Metric.ALLOCATIONS, Metric.MEMORY)] == [20, 10, 15, 15]
+    assert [
+        config.threshold("X", m)
+        for m in (Metric.LATENCY, Metric.THROUGHPUT, Metric.ALLOCATIONS, Metric.MEMORY)
+    ] == [20, 10, 15, 15]
     assert config.improvement_threshold("X") == 10
     assert config.run.benchtime == {"quick": "1s", "default": "5s", "full": "10s"}
 

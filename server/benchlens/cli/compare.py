@@ -8,33 +8,35 @@ from pathlib import Path
 from typing import Any
 
 from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
-from benchlens.compare import compare
+from benchlens.compare import Comparison, compare
 from benchlens.views.json_view import render_json
 from benchlens.views.markdown import render_markdown
 from benchlens.views.text import render_text
 
-FORMATS = ("text", "markdown", "json", "html")
+FORMATS = ("text", "markdown", "json")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("compare", help="compare two results files", description=__doc__)
-    p.add_argument("baseline", type=Path, help="baseline results (Go benchmark format or go test -json)")
+    p.add_argument(
+        "baseline", type=Path, help="baseline results (Go benchmark format or go test -json)"
+    )
     p.add_argument("current", type=Path, help="current results")
     p.add_argument("--format", choices=FORMATS, default="text")
-    p.add_argument("--fail-on-regression", action="store_true", help="exit 1 when a benchmark regressed")
-    p.add_argument("-C", "--dir", type=Path, default=Path("."), help="workspace whose .benchlens.toml applies")
+    p.add_argument(
+        "--fail-on-regression", action="store_true", help="exit 1 when a benchmark regressed"
+    )
+    p.add_argument(
+        "-C", "--dir", type=Path, default=Path("."), help="workspace whose .benchlens.toml applies"
+    )
     p.set_defaults(func=run)
 
 
-def render(comparison: Any, fmt: str) -> str:
+def render(comparison: Comparison, fmt: str) -> str:
     if fmt == "markdown":
         return render_markdown(comparison)
     if fmt == "json":
         return render_json(comparison)
-    if fmt == "html":
-        from benchlens.views.html import render_html
-
-        return render_html(comparison)
     return render_text(comparison, color=sys.stdout.isatty())
 
 

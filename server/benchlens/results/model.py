@@ -7,9 +7,9 @@ configuration each benchmark ran under and every problem found on the way.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from collections.abc import Iterator, Mapping
 
 
 @dataclass(frozen=True, order=True)

@@ -36,7 +36,11 @@ def _spread(summary: Summary | None, unit: str) -> str:
         return "—"
     text = format_value(summary.center, unit)
     if summary.n > 1 and summary.center and summary.lo > float("-inf"):
-        pct = max(summary.hi - summary.center, summary.center - summary.lo) / abs(summary.center) * 100
+        pct = (
+            max(summary.hi - summary.center, summary.center - summary.lo)
+            / abs(summary.center)
+            * 100
+        )
         text += f" ± {pct:.0f}%"
     elif summary.n > 1 and summary.lo == float("-inf"):
         text += " ± ∞"

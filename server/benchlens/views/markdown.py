@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta, Status
 from benchlens.units import format_change
-from benchlens.views.facts import SAVE_BASELINE_HINT, low_confidence_text, summary_line, value_or_dash
+from benchlens.views.facts import (
+    SAVE_BASELINE_HINT,
+    low_confidence_text,
+    summary_line,
+    value_or_dash,
+)
 from benchlens.views.names import common_package_prefix, table_name
 
-HEADER = "| Benchmark | Metric | Baseline | Current | Change | Status |\n| --- | --- | ---: | ---: | ---: | --- |"
+HEADER = (
+    "| Benchmark | Metric | Baseline | Current | Change | Status |\n"
+    "| --- | --- | ---: | ---: | ---: | --- |"
+)
 
 
 def escape_cell(text: str) -> str:
@@ -76,7 +84,10 @@ def render_markdown(comparison: Comparison, title: str = "Benchmark comparison")
         None,
     )
     if low:
-        lines.append(f"¹ too few samples to test at α={comparison.alpha:g}; decided by the threshold alone ({low})")
+        alpha = f"α={comparison.alpha:g}"
+        lines.append(
+            f"¹ too few samples to test at {alpha}; decided by the threshold alone ({low})"
+        )
     notes = [b for b in comparison.benchmarks if b.procs_note]
     for bench in notes:
         lines.append(f"- {escape_cell(table_name(bench, prefix))}: {bench.procs_note}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 
 from benchlens.compare import BenchmarkComparison
@@ -13,8 +12,15 @@ def common_package_prefix(packages: Iterable[str]) -> str:
     pkgs = sorted({p for p in packages if p})
     if len(pkgs) < 2:
         return pkgs[0].rsplit("/", 1)[0] + "/" if pkgs and "/" in pkgs[0] else ""
-    prefix = os.path.commonprefix(pkgs)
-    return prefix[: prefix.rfind("/") + 1] if "/" in prefix else ""
+    split = [p.split("/") for p in pkgs]
+    shared: list[str] = []
+    for parts in zip(*split, strict=False):
+        if len(set(parts)) != 1:
+            break
+        shared.append(parts[0])
+    # Keep at least the last element of every package visible.
+    shared = shared[: min(len(s) for s in split) - 1]
+    return "/".join(shared) + "/" if shared else ""
 
 
 def table_name(bench: BenchmarkComparison, prefix: str) -> str:

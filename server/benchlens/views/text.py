@@ -55,7 +55,9 @@ def comparison_table(comparison: Comparison) -> Table:
 def render_text(comparison: Comparison, width: int = 140, color: bool = False) -> str:
     """The table and summary as text; `color` for a terminal."""
     buf = io.StringIO()
-    console = Console(file=buf, width=width, force_terminal=color, no_color=not color, highlight=False)
+    console = Console(
+        file=buf, width=width, force_terminal=color, no_color=not color, highlight=False
+    )
     console.print(comparison_table(comparison))
     console.print(summary_line(comparison))
     if not comparison.has_baseline:
