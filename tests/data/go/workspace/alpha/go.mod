@@ -1,0 +1,3 @@
+module example.com/alpha // the first module
+
+go 1.22

@@ -1,0 +1,5 @@
+package skipped
+
+import "testing"
+
+func BenchmarkSkipped(b *testing.B) {}

@@ -1,0 +1,4 @@
+package beta
+
+// NotATest mentions func Benchmark in a non-test file, which is never indexed.
+func NotATest() {}

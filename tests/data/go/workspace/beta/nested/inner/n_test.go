@@ -1,0 +1,5 @@
+package inner
+
+import "testing"
+
+func BenchmarkNestedModule(b *testing.B) {}
