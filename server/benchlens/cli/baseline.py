@@ -1,0 +1,132 @@
+"""`benchlens baseline --from-ref REF`: the benchmarks of another commit as the baseline.
+
+Checks REF out in a temporary `git worktree` (the workspace itself is not
+touched), runs the same benchmarks there — the packages, benchtime and count of
+*this* workspace's configuration — and saves the results as this workspace's
+baseline, with REF's commit in the `commit:` line and a history entry. The
+worktree is removed afterwards, also after a failure, Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from benchlens.cli.common import load_config_reporting, warn
+from benchlens.cli.run import (
+    INTERRUPTED,
+    add_run_options,
+    describe,
+    execute,
+    report_outcome,
+    request_from_args,
+    signals_as_interrupt,
+)
+from benchlens.config import Config, relative
+from benchlens.history import git, git_commit, save_baseline_text
+from benchlens.results.model import ResultSet
+from benchlens.results.writer import write_results
+from benchlens.runner import GoNotFound
+
+
+class WorktreeError(Exception):
+    """git could not give us a worktree of the ref (printed, exit 2)."""
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "baseline",
+        help="run the benchmarks of a git ref in a temporary worktree and save them as baseline",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--from-ref", required=True, metavar="REF", help="commit, branch or tag")
+    p.add_argument("--note", help="a note recorded as a `note:` line")
+    add_run_options(p, packages=False)
+    p.set_defaults(func=baseline_command)
+
+
+def _toplevel(root: Path) -> Path:
+    try:
+        proc = git(root, "rev-parse", "--show-toplevel")
+    except OSError as exc:
+        raise WorktreeError(f"git is not available: {exc}") from exc
+    if proc.returncode != 0:
+        raise WorktreeError(f"{root} is not in a git repository: {proc.stderr.strip()}")
+    return Path(proc.stdout.strip()).resolve()
+
+
+@contextlib.contextmanager
+def temporary_worktree(root: Path, commit: str) -> Iterator[Path]:
+    """A detached worktree of `commit`; yields the directory matching `root` inside it
+    (the module may live in a subdirectory of the repository). Always removed."""
+    top = _toplevel(root)
+    inside = root.resolve().relative_to(top)
+    tmp = Path(tempfile.mkdtemp(prefix="benchlens-worktree-"))
+    try:
+        proc = git(top, "worktree", "add", "--detach", str(tmp), commit)
+        if proc.returncode != 0:
+            raise WorktreeError(f"git worktree add failed: {proc.stderr.strip()}")
+        yield tmp / inside
+    finally:
+        remove_worktree(top, tmp)
+
+
+def remove_worktree(top: Path, tmp: Path) -> None:
+    """`git worktree remove --force`, and if git cannot, delete and prune by hand.
+    Runs from `finally` blocks, so a second Ctrl-C must not stop it half-way."""
+    with contextlib.suppress(OSError, KeyboardInterrupt):
+        git(top, "worktree", "remove", "--force", str(tmp))
+    with contextlib.suppress(KeyboardInterrupt):
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            git(top, "worktree", "prune")
+
+
+def baseline_command(args: argparse.Namespace) -> int:
+    config = load_config_reporting(args.dir)
+    ref = args.from_ref
+    commit = git_commit(config.root, ref)
+    if commit is None:
+        warn(f"{ref}: not a commit in the repository at {config.root}")
+        return 2
+    try:
+        with signals_as_interrupt():
+            return _baseline(config, args, ref, commit)
+    except WorktreeError as exc:
+        warn(str(exc))
+        return 2
+    except GoNotFound as exc:
+        warn(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        warn(f"interrupted; {relative(config, config.baseline)} left unchanged")
+        return INTERRUPTED
+
+
+def _baseline(config: Config, args: argparse.Namespace, ref: str, commit: str) -> int:
+    with temporary_worktree(config.root, commit) as where:
+        print(f"benchmarking {ref} ({commit[:7]}) in a temporary worktree", flush=True)
+        outcome = execute(request_from_args(args, config, root=where))
+    if not outcome.ok or not outcome.results.benchmarks:
+        return report_outcome(outcome, config, None, config.baseline)
+    text = _text(outcome.results)
+    saved = save_baseline_text(
+        text, config.baseline, config.history, commit=commit, ref=ref, note=args.note
+    )
+    print(f"saved {relative(config, saved.baseline)} ({describe(outcome.results)} of {ref})")
+    print(f"archived as {relative(config, saved.archived)}")
+    return 0
+
+
+def _text(results: ResultSet) -> str:
+    out = io.StringIO()
+    write_results(results, out)
+    return out.getvalue()

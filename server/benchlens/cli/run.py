@@ -1,0 +1,361 @@
+"""`benchlens run`: run the benchmarks and write the current results atomically.
+
+Each package's test binary is built once and the selected benchmarks run `--count`
+times as independent processes, round-robin across packages (see
+`benchlens.runner.session` for why). Progress is a bar on a terminal and plain
+lines otherwise (CI logs, pipes).
+
+What is written, and when:
+- success: the current results file (or `-o`) is replaced atomically; with
+  `--merge`, only the benchmarks that ran are replaced and the others kept;
+- a package failed to build or a benchmark failed (exit 1): the current results
+  are left untouched and the benchmarks that did complete are written to
+  `<current>.partial.txt`, so a broken package never wipes good results;
+- interrupted (Ctrl-C, SIGTERM, SIGKILL): nothing is written; children are killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
+
+from benchlens.cli.common import InputError, load_config_reporting, warn
+from benchlens.config import Config, relative
+from benchlens.history import write_results_atomic
+from benchlens.results.model import Result, ResultSet
+from benchlens.results.reader import ResultsFileError, load_results
+from benchlens.results.writer import merge_results
+from benchlens.runner import (
+    BenchmarkFinished,
+    BenchmarkSession,
+    BenchmarkStarted,
+    BuildFinished,
+    BuildStarted,
+    GoNotFound,
+    PackageFailed,
+    PackageFinished,
+    PackagesListed,
+    RunEvent,
+    RunOutcome,
+    RunRequest,
+)
+
+#: Exit status for an interrupted command (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+
+
+def add_run_options(p: argparse.ArgumentParser, *, packages: bool = True) -> None:
+    """The options every command that runs benchmarks shares."""
+    p.add_argument("-C", "--dir", type=Path, default=Path("."), help="workspace root (default: .)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--quick", dest="mode", action="store_const", const="quick", help="short benchtime"
+    )
+    mode.add_argument(
+        "--full", dest="mode", action="store_const", const="full", help="long benchtime"
+    )
+    p.set_defaults(mode="default")
+    p.add_argument("--benchtime", metavar="T", help="benchtime (5s, 100x): overrides the mode")
+    p.add_argument("--count", type=_positive, metavar="N", help="independent runs of each binary")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--bench", metavar="REGEX", help="Go regexp of benchmarks (default: .)")
+    which.add_argument(
+        "--name",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="exact benchmark name (BenchmarkX or BenchmarkX/sub); repeatable",
+    )
+    p.add_argument(
+        "--fast-count",
+        action="store_true",
+        help="all --count samples in one process (go test -count=N): faster, correlated samples",
+    )
+    if packages:
+        p.add_argument("packages", nargs="*", metavar="PKG", help="packages (default: config)")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run the benchmarks and write the current results",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_run_options(p)
+    p.add_argument(
+        "--merge", action="store_true", help="replace only the benchmarks that ran, keep the rest"
+    )
+    p.add_argument("-o", "--output", type=Path, help="results file (default: config current)")
+    p.set_defaults(func=run_command)
+
+
+def request_from_args(
+    args: argparse.Namespace, config: Config, root: Path | None = None
+) -> RunRequest:
+    return RunRequest.from_config(
+        config,
+        mode=args.mode,
+        benchtime=args.benchtime,
+        count=args.count,
+        bench=args.bench,
+        names=args.name,
+        packages=getattr(args, "packages", ()) or (),
+        fast_count=args.fast_count,
+        root=root,
+    )
+
+
+# -- signals ------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def signals_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise KeyboardInterrupt like Ctrl-C, so that `finally`
+    blocks run: children are killed, temporary files and worktrees removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    old = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+# -- progress -----------------------------------------------------------------
+
+
+def _value(v: float) -> str:
+    if v == int(v) and abs(v) < 1e12:
+        return str(int(v))
+    return f"{v:.4g}" if abs(v) < 100 else f"{v:.0f}"
+
+
+def result_text(result: Result) -> str:
+    values = "  ".join(f"{_value(v.value)} {v.unit}" for v in result.values)
+    return f"{result.key.display_name}  {result.iterations}  {values}"
+
+
+class PlainProgress:
+    """One line per step, flushed at once: readable in CI logs and by other programs."""
+
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.runs = 1
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def __call__(self, event: RunEvent) -> None:
+        if isinstance(event, PackagesListed):
+            self.runs = event.runs
+            n = len(event.packages)
+            self._print(f"benchmarking {n} package{'s' if n != 1 else ''}, {event.runs} run(s)")
+        elif isinstance(event, BuildStarted):
+            self._print(f"build {event.package}")
+        elif isinstance(event, BenchmarkStarted):
+            self._print(f"[{event.run}/{self.runs}] {event.package} {event.name} running")
+        elif isinstance(event, BenchmarkFinished):
+            self._print(f"[{event.run}/{self.runs}] {event.package} {result_text(event.result)}")
+        elif isinstance(event, PackageFailed):
+            print(f"benchlens: {event.failure}", file=self.err, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+class RichProgress:
+    """A progress bar for the runs and the benchmark running now, with elapsed times;
+    results scroll above it."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.console = Console()
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        )
+        self.progress.start()
+        self.overall = self.progress.add_task("listing packages", total=None)
+        self.current = self.progress.add_task("", total=None, visible=False)
+        self.runs = 1
+        self.builds = 0
+        self.packages = 0
+
+    def __call__(self, event: RunEvent) -> None:
+        p = self.progress
+        if isinstance(event, PackagesListed):
+            self.runs = event.runs
+            self.packages = len(event.packages)
+            p.update(self.overall, description="building", total=self.packages, completed=0)
+        elif isinstance(event, BuildStarted):
+            p.update(self.overall, description=f"build {event.package}")
+        elif isinstance(event, BuildFinished):
+            self.builds += 1
+            p.update(self.overall, completed=self.builds)
+            if self.builds == self.packages:
+                p.reset(self.overall, description="runs", total=self.packages * self.runs)
+        elif isinstance(event, BenchmarkStarted):
+            p.reset(
+                self.current,
+                description=f"run {event.run}/{self.runs} {event.package} [bold]{event.name}",
+                total=None,
+                visible=True,
+            )
+        elif isinstance(event, BenchmarkFinished):
+            res = event.result
+            p.console.print(f"[dim]{res.key.package}[/] {result_text(res)}", highlight=False)
+        elif isinstance(event, PackageFinished):
+            p.advance(self.overall)
+            p.update(self.current, visible=False)
+        elif isinstance(event, PackageFailed):
+            p.console.print(f"[red]benchlens: {event.failure}", highlight=False, markup=False)
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
+def execute(request: RunRequest, progress: Any | None = None) -> RunOutcome:
+    """Run with progress on stdout; Ctrl-C/SIGTERM cancel (KeyboardInterrupt propagates
+    after the children are gone)."""
+    display = progress or (RichProgress() if sys.stdout.isatty() else PlainProgress())
+    session = BenchmarkSession(request)
+    try:
+        with signals_as_interrupt():
+            return session.run(display)
+    finally:
+        session.cancel()
+        display.close()
+
+
+# -- storing ------------------------------------------------------------------
+
+
+def partial_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.partial{path.suffix or '.txt'}")
+
+
+def store_outcome(
+    outcome: RunOutcome, path: Path, *, merge: bool, header: dict[str, str] | None = None
+) -> Path | None:
+    """Write the results of a finished run as the run command promises (module doc).
+    Returns the file written, or None."""
+    results = outcome.results
+    if not results.benchmarks:
+        return None
+    if not outcome.ok:
+        target = partial_path(path)
+        write_results_atomic(target, results, header)
+        return target
+    if merge and path.exists():
+        try:
+            previous = load_results(path)
+        except ResultsFileError as exc:
+            raise InputError(f"cannot merge into {path}: {exc}") from exc
+        results = merge_results(previous, results, str(path))
+    write_results_atomic(path, results, header)
+    return path
+
+
+def describe(results: ResultSet) -> str:
+    n = len(results)
+    samples = sum(len(b.iterations) for b in results)
+    return f"{n} benchmark{'s' if n != 1 else ''}, {samples} sample{'s' if samples != 1 else ''}"
+
+
+def report_outcome(outcome: RunOutcome, config: Config, written: Path | None, target: Path) -> int:
+    """Print what happened and return the exit code of a run."""
+    if outcome.cancelled:
+        warn("run cancelled; results not written")
+        return INTERRUPTED
+    if outcome.failures:
+        names = ", ".join(sorted({f.package for f in outcome.failures}))
+        warn(f"{len(outcome.failures)} failure(s): {names}")
+        where = f"; completed results in {relative(config, written)}" if written else ""
+        warn(f"{relative(config, target)} left unchanged{where}")
+        return 1
+    if written is None:
+        warn("no benchmarks ran: check the packages and the --bench/--name pattern")
+        return 2
+    print(
+        f"wrote {relative(config, written)} ({describe(outcome.results)}) in {outcome.elapsed:.1f}s"
+    )
+    return 0
+
+
+def run_and_store(
+    args: argparse.Namespace, config: Config, target: Path, *, merge: bool
+) -> tuple[int, RunOutcome | None]:
+    """Run per `args`, store per the module doc; (exit code, outcome)."""
+    request = request_from_args(args, config)
+    try:
+        outcome = execute(request)
+    except GoNotFound as exc:
+        warn(str(exc))
+        return 2, None
+    except KeyboardInterrupt:
+        warn(f"interrupted; {relative(config, target)} left unchanged")
+        return INTERRUPTED, None
+    if outcome.cancelled:
+        return report_outcome(outcome, config, None, target), outcome
+    try:
+        written = store_outcome(outcome, target, merge=merge)
+    except InputError as exc:
+        warn(str(exc))
+        return 2, outcome
+    return report_outcome(outcome, config, written, target), outcome
+
+
+def run_command(args: argparse.Namespace) -> int:
+    config = load_config_reporting(args.dir)
+    target = args.output.resolve() if args.output else config.current
+    code, _ = run_and_store(args, config, target, merge=args.merge)
+    return code
+
+
+__all__: Sequence[str] = (
+    "add_run_options",
+    "execute",
+    "request_from_args",
+    "run_and_store",
+    "signals_as_interrupt",
+    "store_outcome",
+)

@@ -1,0 +1,238 @@
+"""Baseline and history storage: atomic writes, archived baselines, commit lookup.
+
+Every results file is written to a temporary file in the same directory and
+renamed over the target (`os.replace`), so an interrupted run — Ctrl-C, SIGTERM,
+SIGKILL, a full disk — leaves the previous file whole. The history directory
+keeps one archived copy per saved baseline, `<UTC timestamp>-<short commit>.txt`,
+and never overwrites one: a clash gets a `-2`, `-3`... suffix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from benchlens.results.model import ResultSet
+from benchlens.results.writer import write_results
+
+#: Configuration keys that the baseline header sets; stale copies are dropped.
+HEADER_KEYS = ("commit", "date", "ref", "note")
+_TIMESTAMP = "%Y%m%dT%H%M%SZ"
+_HISTORY_NAME = re.compile(r"^(\d{8}T\d{6}Z)-([^.]+?)(?:-(\d+))?\.txt$")
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make a rename durable; best effort (not every platform can open a directory)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def _temp_beside(path: Path) -> Iterator[tuple[TextIO, Path]]:
+    """A temporary text file in `path`'s directory (same file system, so renames are
+    atomic), removed again unless the caller moved it away."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            yield f, tmp
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _finish_temp(f: TextIO, tmp: Path, like: Path) -> None:
+    f.flush()
+    os.fsync(f.fileno())
+    try:
+        mode = like.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644
+    os.chmod(tmp, mode)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[TextIO]:
+    """Write `path` all or nothing: the new content replaces the old only when the
+    block ends without an exception."""
+    with _temp_beside(path) as (f, tmp):
+        yield f
+        _finish_temp(f, tmp, path)
+        f.close()
+        os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    with atomic_writer(path) as f:
+        f.write(text)
+
+
+def write_results_atomic(
+    path: Path, results: ResultSet, header: Mapping[str, str] | None = None
+) -> None:
+    """A `ResultSet` as a Go benchmark text file, atomically."""
+    with atomic_writer(path) as f:
+        write_results(results, f, header)
+
+
+def write_new(directory: Path, stem: str, text: str, suffix: str = ".txt") -> Path:
+    """Create `directory/stem.txt` (or `stem-2.txt`, ...) with `text`, atomically and
+    never over an existing file: a hard link from a temporary file fails if the name
+    is taken, so two concurrent saves cannot clobber each other."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with _temp_beside(directory / f"{stem}{suffix}") as (f, tmp):
+        f.write(text)
+        _finish_temp(f, tmp, Path("/nonexistent"))
+        f.close()
+        for n in range(1, 10_000):
+            target = directory / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                continue
+            except OSError:
+                # No hard links (some network or FAT file systems): exclusive create.
+                try:
+                    with open(target, "x", encoding="utf-8", newline="\n") as out:
+                        out.write(text)
+                except FileExistsError:
+                    continue
+            _fsync_dir(directory)
+            return target
+    raise FileExistsError(f"{directory}: no free name for {stem}{suffix}")
+
+
+@dataclass(frozen=True)
+class GitInfo:
+    commit: str
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+
+def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`git -C root ARGS` with captured text output; raises OSError without git."""
+    return subprocess.run(
+        ["git", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def git_commit(root: Path, ref: str = "HEAD") -> str | None:
+    """The full commit hash of `ref` in the repository around `root`, or None when
+    there is no git, no repository or no such commit."""
+    try:
+        proc = git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except OSError:
+        return None
+    sha = proc.stdout.strip()
+    return sha if proc.returncode == 0 and re.fullmatch(r"[0-9a-f]{7,64}", sha) else None
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def baseline_header(
+    commit: str | None, when: datetime, ref: str | None = None, note: str | None = None
+) -> dict[str, str]:
+    """The configuration lines a saved baseline starts with."""
+    header = {"commit": commit or "unknown", "date": when.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if ref:
+        header["ref"] = ref
+    if note:
+        header["note"] = note
+    return header
+
+
+def _strip_header_keys(text: str) -> str:
+    """Drop `commit:`/`date:`/`ref:`/`note:` lines, which a new header supersedes."""
+    keep = []
+    for line in text.splitlines(keepends=True):
+        key = line.split(":", 1)[0]
+        if ":" in line and key in HEADER_KEYS and line[len(key) + 1 : len(key) + 2] in " \t\r\n":
+            continue
+        keep.append(line)
+    return "".join(keep)
+
+
+def with_header(text: str, header: Mapping[str, str]) -> str:
+    lines = [f"{k}: {' '.join(v.split())}\n" for k, v in header.items()]
+    body = _strip_header_keys(text)
+    return "".join(lines) + ("\n" if body and not body.startswith("\n") else "") + body
+
+
+@dataclass(frozen=True)
+class SavedBaseline:
+    baseline: Path
+    archived: Path
+    commit: str | None
+
+
+def archive_name(when: datetime, commit: str | None) -> str:
+    return f"{when.strftime(_TIMESTAMP)}-{commit[:7] if commit else 'nocommit'}"
+
+
+def save_baseline_text(
+    text: str,
+    baseline: Path,
+    history: Path,
+    *,
+    commit: str | None,
+    when: datetime | None = None,
+    ref: str | None = None,
+    note: str | None = None,
+) -> SavedBaseline:
+    """Write `text` (results) as the baseline with a commit/date header, atomically,
+    and archive the same content in `history`."""
+    when = when or utc_now()
+    content = with_header(text, baseline_header(commit, when, ref, note))
+    atomic_write_text(baseline, content)
+    archived = write_new(history, archive_name(when, commit), content)
+    return SavedBaseline(baseline, archived, commit)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """An archived baseline; `when` and `commit` come from its file name."""
+
+    path: Path
+    when: datetime
+    commit: str
+    #: 1, or the `-N` suffix of a second save within the same second.
+    sequence: int = 1
+
+
+def list_history(history: Path) -> list[HistoryEntry]:
+    """Archived baselines, oldest first (for trends: the report, hovers)."""
+    entries: list[HistoryEntry] = []
+    try:
+        names = os.listdir(history)
+    except OSError:
+        return []
+    for name in names:
+        m = _HISTORY_NAME.match(name)
+        if not m:
+            continue
+        when = datetime.strptime(m.group(1), _TIMESTAMP).replace(tzinfo=UTC)
+        entries.append(HistoryEntry(history / name, when, m.group(2), int(m.group(3) or 1)))
+    entries.sort(key=lambda e: (e.when, e.sequence, e.path.name))
+    return entries

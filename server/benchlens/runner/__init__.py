@@ -1,0 +1,55 @@
+"""Runs Go benchmarks: argument lists, streaming cancellable children, sessions.
+
+No terminal or editor concerns here: the command line and the language server
+drive the same `BenchmarkSession` and render its events their own way.
+"""
+
+from benchlens.runner.events import (
+    BenchmarkFinished,
+    BenchmarkStarted,
+    BuildFinished,
+    BuildStarted,
+    GoPackage,
+    Output,
+    PackageFailed,
+    PackageFailure,
+    PackageFinished,
+    PackagesListed,
+    PackageStarted,
+    RunEvent,
+    RunFinished,
+    RunOutcome,
+)
+from benchlens.runner.goargs import go_rewrite, name_pattern, names_pattern, quote_meta
+from benchlens.runner.gotool import GoListError, GoNotFound, list_packages, resolve_go
+from benchlens.runner.process import StreamingProcess
+from benchlens.runner.session import BenchmarkSession, RunRequest, run_benchmarks
+
+__all__ = [
+    "BenchmarkFinished",
+    "BenchmarkSession",
+    "BenchmarkStarted",
+    "BuildFinished",
+    "BuildStarted",
+    "GoListError",
+    "GoNotFound",
+    "GoPackage",
+    "Output",
+    "PackageFailed",
+    "PackageFailure",
+    "PackageFinished",
+    "PackageStarted",
+    "PackagesListed",
+    "RunEvent",
+    "RunFinished",
+    "RunOutcome",
+    "RunRequest",
+    "StreamingProcess",
+    "go_rewrite",
+    "list_packages",
+    "name_pattern",
+    "names_pattern",
+    "quote_meta",
+    "resolve_go",
+    "run_benchmarks",
+]

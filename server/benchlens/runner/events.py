@@ -1,0 +1,154 @@
+"""What a benchmark run reports as it goes, for any front end (terminal, language server).
+
+Events are plain frozen dataclasses delivered in order to one callback, so the
+command line draws a progress bar and the language server sends `$/progress`
+from the same stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from benchlens.results.model import BenchmarkKey, Result, ResultSet
+
+Stage = Literal["list", "build", "test"]
+
+
+@dataclass(frozen=True)
+class GoPackage:
+    """A package as `go list` reports it."""
+
+    import_path: str
+    dir: Path
+    name: str = ""
+    test_files: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class PackagesListed:
+    """The packages that will be benchmarked, and those skipped (no benchmarks)."""
+
+    packages: tuple[GoPackage, ...]
+    skipped: tuple[str, ...]
+    runs: int
+
+
+@dataclass(frozen=True)
+class BuildStarted:
+    package: str
+
+
+@dataclass(frozen=True)
+class BuildFinished:
+    package: str
+    ok: bool
+    elapsed: float
+
+
+@dataclass(frozen=True)
+class PackageStarted:
+    """A test binary (or, with `fast_count`, `go test`) starts on a package; run is 1-based."""
+
+    package: str
+    run: int
+    runs: int
+
+
+@dataclass(frozen=True)
+class BenchmarkStarted:
+    """Go printed a benchmark's name: it is running now. `name` has no `-procs` suffix."""
+
+    package: str
+    name: str
+    procs: int
+    run: int
+
+
+@dataclass(frozen=True)
+class BenchmarkFinished:
+    """One result line, parsed."""
+
+    package: str
+    result: Result
+    run: int
+
+
+@dataclass(frozen=True)
+class Output:
+    """A raw output line of a child process (for a log or an output channel)."""
+
+    package: str
+    line: str
+
+
+@dataclass(frozen=True)
+class PackageFailure:
+    """A package that failed to list, build or run, with Go's own error text."""
+
+    package: str
+    stage: Stage
+    message: str
+    run: int = 0
+
+    def __str__(self) -> str:
+        where = f" (run {self.run})" if self.run else ""
+        return f"{self.package}: {self.stage} failed{where}:\n{self.message}".rstrip()
+
+
+@dataclass(frozen=True)
+class PackageFailed:
+    failure: PackageFailure
+
+
+@dataclass(frozen=True)
+class PackageFinished:
+    package: str
+    run: int
+    ok: bool
+    elapsed: float
+
+
+@dataclass
+class RunOutcome:
+    """Everything a run produced: the results that completed, what failed, and whether
+    it was cancelled. Results of a failed or cancelled run are partial."""
+
+    results: ResultSet
+    failures: list[PackageFailure] = field(default_factory=list)
+    cancelled: bool = False
+    elapsed: float = 0.0
+    packages: tuple[GoPackage, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.cancelled
+
+    @property
+    def keys(self) -> list[BenchmarkKey]:
+        return list(self.results.benchmarks)
+
+    @property
+    def samples(self) -> int:
+        return sum(len(b.iterations) for b in self.results)
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    outcome: RunOutcome
+
+
+RunEvent = (
+    PackagesListed
+    | BuildStarted
+    | BuildFinished
+    | PackageStarted
+    | BenchmarkStarted
+    | BenchmarkFinished
+    | Output
+    | PackageFailed
+    | PackageFinished
+    | RunFinished
+)

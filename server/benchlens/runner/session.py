@@ -1,0 +1,479 @@
+"""One benchmark run: list packages, build each test binary once, run the set N times.
+
+Why N separate processes, round-robin, instead of `go test -count=N`: back-to-back
+samples in one process share heap state, caches, CPU frequency and scheduler luck,
+so they are correlated; measured here they flag ~5–10 % of unchanged benchmarks
+as changed, against ~0–1 % for independent processes. Each binary runs in its
+package directory, as `go test` runs it. `fast_count` keeps the one-process way
+for when time matters more than trust.
+
+The run is driven by `BenchmarkSession.run(on_event)` in one thread; `cancel()` may
+be called from any other thread and kills the current child's process group.
+"""
+
+from __future__ import annotations
+
+import queue
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchlens.config import Config
+from benchlens.results.model import Result, ResultSet, SyntaxIssue
+from benchlens.results.reader import read_lines, split_procs
+from benchlens.runner.events import (
+    BenchmarkFinished,
+    BenchmarkStarted,
+    BuildFinished,
+    BuildStarted,
+    GoPackage,
+    Output,
+    PackageFailed,
+    PackageFailure,
+    PackageFinished,
+    PackagesListed,
+    PackageStarted,
+    RunEvent,
+    RunFinished,
+    RunOutcome,
+    Stage,
+)
+from benchlens.runner.goargs import (
+    binary_args,
+    build_test_binary_args,
+    go_test_args,
+    names_pattern,
+    split_flags,
+)
+from benchlens.runner.gotool import GoListError, has_benchmarks, list_packages, resolve_go
+from benchlens.runner.process import ProcessCancelled, StreamingProcess
+
+EventCallback = Callable[[RunEvent], None]
+
+#: Lines of Go output kept in a failure message (the end of it, where the error is).
+MAX_ERROR_LINES = 80
+
+_STARTED = re.compile(r"^(Benchmark\S*)[ \t]*\t$")
+_RESULT = re.compile(r"^Benchmark\S*\s+\d+\s")
+_NOT_RESULT = re.compile(r"^Benchmark\S*\s+\S")
+_CONFIG_LINE = re.compile(r"^([a-z][^\sA-Z:]*):(?:[ \t]|$)")
+#: Keys of Go's crash output that look like configuration lines but are not.
+_NOT_CONFIG = frozenset({"panic", "fatal", "signal", "error", "warning"})
+_GO_TEST_OK = re.compile(r"^ok\s+(\S+)")
+_GO_TEST_FAIL = re.compile(r"^FAIL\s+(\S+)")
+_GO_TEST_NOTESTS = re.compile(r"^\?\s+(\S+)\s+\[no test files\]")
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What to run. `bench` is a Go regexp passed to `-bench` as one argument;
+    `names` (exact benchmark names, `BenchmarkX/size=64`) replaces it when given."""
+
+    root: Path
+    packages: tuple[str, ...] = ("./...",)
+    bench: str = "."
+    names: tuple[str, ...] = ()
+    benchtime: str = "1s"
+    count: int = 1
+    flags: tuple[str, ...] = ()
+    timeout: str | None = "60m"
+    go: str = "go"
+    fast_count: bool = False
+    env: Mapping[str, str] | None = None
+
+    @property
+    def pattern(self) -> str:
+        return names_pattern(self.names) if self.names else self.bench
+
+    @classmethod
+    def from_config(
+        cls,
+        config: Config,
+        *,
+        mode: str = "default",
+        benchtime: str | None = None,
+        count: int | None = None,
+        bench: str | None = None,
+        names: Sequence[str] = (),
+        packages: Sequence[str] = (),
+        fast_count: bool = False,
+        root: Path | None = None,
+    ) -> RunRequest:
+        """A request with the workspace's run settings; explicit arguments win.
+        `root` runs the same settings elsewhere (a git worktree of another ref)."""
+        run = config.run
+        return cls(
+            root=root or config.root,
+            packages=tuple(packages) or config.packages,
+            bench=bench or ".",
+            names=tuple(names),
+            benchtime=benchtime or run.benchtime.get(mode, "5s"),
+            count=count if count is not None else run.count,
+            flags=tuple(run.flags),
+            timeout=run.timeout,
+            go=run.go,
+            fast_count=fast_count,
+        )
+
+
+class _Cancelled(Exception):
+    pass
+
+
+@dataclass
+class _RunState:
+    package: str = ""
+    run: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _binary_name(index: int, import_path: str) -> str:
+    return f"{index:03d}-{re.sub(r'[^A-Za-z0-9._-]+', '_', import_path)}.test"
+
+
+def _tail(lines: Sequence[str]) -> str:
+    kept = list(lines[-MAX_ERROR_LINES:])
+    if len(lines) > MAX_ERROR_LINES:
+        kept.insert(0, f"... ({len(lines) - MAX_ERROR_LINES} lines before)")
+    return "\n".join(kept).strip("\n")
+
+
+class BenchmarkSession:
+    """Runs one `RunRequest`. Not reusable: one session, one run."""
+
+    def __init__(self, request: RunRequest) -> None:
+        self.request = request
+        self._lock = threading.Lock()
+        self._cancelled = threading.Event()
+        self._current: StreamingProcess | None = None
+        self._state = _RunState()
+        self._emit: EventCallback = lambda _event: None
+        self._failures: list[PackageFailure] = []
+        self._packages: tuple[GoPackage, ...] = ()
+
+    # -- control -----------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Stop the run: kills the running child's process group; no new child starts.
+        Thread-safe and idempotent; `run()` then returns with `cancelled=True`."""
+        with self._lock:
+            self._cancelled.set()
+            proc = self._current
+        if proc is not None:
+            proc.terminate()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def run(self, on_event: EventCallback | None = None) -> RunOutcome:
+        """Run everything, calling `on_event` for each event in order (in this thread).
+        Returns what completed; failures and cancellation are in the outcome, not raised
+        (only a missing Go toolchain raises `GoNotFound`)."""
+        self._emit = on_event or (lambda _event: None)
+        go = resolve_go(self.request.go)
+        started = time.monotonic()
+        results = ResultSet("go test")
+        lines = self._fast_stream(go) if self.request.fast_count else self._stream(go)
+        try:
+            for record in read_lines(lines, "go test"):
+                results.add(record)
+                if isinstance(record, Result):
+                    self._emit(BenchmarkFinished(record.key.package, record, self._state.run or 1))
+        except _Cancelled:
+            pass
+        finally:
+            lines.close()  # a failing callback must not leave a child running
+        outcome = RunOutcome(
+            results=results,
+            failures=list(self._failures),
+            cancelled=self.cancelled,
+            elapsed=time.monotonic() - started,
+            packages=self._packages,
+        )
+        self._emit(RunFinished(outcome))
+        return outcome
+
+    def events(self) -> Iterator[RunEvent]:
+        """The same events as an iterator (the run happens in a worker thread). Closing
+        the iterator early cancels the run."""
+        q: queue.Queue[RunEvent | BaseException | None] = queue.Queue()
+
+        def work() -> None:
+            try:
+                self.run(q.put)
+            except BaseException as exc:
+                q.put(exc)
+            finally:
+                q.put(None)
+
+        worker = threading.Thread(target=work, name="benchlens-run", daemon=True)
+        worker.start()
+        try:
+            while (item := q.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            if worker.is_alive():
+                self.cancel()
+            worker.join()
+
+    # -- children ----------------------------------------------------------
+
+    def _start(self, argv: Sequence[str], cwd: Path) -> StreamingProcess:
+        env = dict(self.request.env) if self.request.env is not None else None
+        proc = StreamingProcess(argv, cwd, env)
+        with self._lock:
+            if self._cancelled.is_set():
+                raise _Cancelled
+            self._current = proc
+            try:
+                proc.start()
+            except ProcessCancelled as exc:
+                raise _Cancelled from exc
+        return proc
+
+    def _finish(self, proc: StreamingProcess) -> int:
+        try:
+            return proc.finish()
+        finally:
+            with self._lock:
+                self._current = None
+
+    def _capture(self, argv: Sequence[str], cwd: Path) -> tuple[int, str]:
+        proc = self._start(argv, cwd)
+        try:
+            out = "\n".join(proc.lines())
+        finally:
+            code = self._finish(proc)
+        if self.cancelled:
+            raise _Cancelled
+        return code, out
+
+    def _fail(self, package: str, stage: Stage, message: str, run: int = 0) -> None:
+        failure = PackageFailure(package, stage, message, run)
+        self._failures.append(failure)
+        self._emit(PackageFailed(failure))
+
+    # -- independent runs --------------------------------------------------
+
+    def _list(self, go: str) -> list[GoPackage]:
+        req = self.request
+        build_flags = split_flags(req.flags).build
+
+        def on_start(proc: StreamingProcess) -> None:
+            with self._lock:
+                self._current = proc
+            if self.cancelled:
+                proc.terminate()
+
+        try:
+            packages = list_packages(go, req.root, req.packages, build_flags, None, on_start)
+        except GoListError as exc:
+            self._fail(" ".join(req.packages), "list", str(exc))
+            return []
+        finally:
+            with self._lock:
+                self._current = None
+        if self.cancelled:
+            raise _Cancelled
+        for pkg in packages:
+            if pkg.error and not pkg.test_files:
+                # go list -e reports what it could not load (a missing directory, a
+                # syntax error) in the package instead of failing: so does `go test`.
+                self._fail(pkg.import_path, "list", pkg.error)
+        functions = {n.split("/", 1)[0] for n in req.names} or None
+        selected = tuple(p for p in packages if has_benchmarks(p, functions))
+        skipped = tuple(p.import_path for p in packages if p not in selected)
+        self._packages = selected
+        runs = 1 if req.fast_count else req.count
+        self._emit(PackagesListed(selected, skipped, runs))
+        return list(selected)
+
+    def _stream(self, go: str) -> Generator[str, None, None]:
+        """The output of every binary run, as one Go benchmark stream; each block is
+        preceded by its own `pkg:` line."""
+        req = self.request
+        packages = self._list(go)
+        if not packages:
+            return
+        flags = split_flags(req.flags)
+        with tempfile.TemporaryDirectory(prefix="benchlens-bin-") as bindir:
+            binaries: list[tuple[GoPackage, Path]] = []
+            for index, pkg in enumerate(packages):
+                binary = Path(bindir) / _binary_name(index, pkg.import_path)
+                self._emit(BuildStarted(pkg.import_path))
+                t0 = time.monotonic()
+                code, out = self._capture(
+                    [go, *build_test_binary_args(pkg.import_path, str(binary), flags.build)],
+                    req.root,
+                )
+                ok = code == 0 and binary.exists()
+                self._emit(BuildFinished(pkg.import_path, ok, time.monotonic() - t0))
+                if ok:
+                    binaries.append((pkg, binary))
+                else:
+                    self._fail(pkg.import_path, "build", out.strip() or f"exit status {code}")
+            args = binary_args(
+                bench=req.pattern,
+                benchtime=req.benchtime,
+                count=1,
+                timeout=req.timeout,
+                flags=flags.test,
+            )
+            failed: set[str] = set()
+            for run in range(1, req.count + 1):
+                for pkg, binary in binaries:
+                    if pkg.import_path in failed:
+                        continue
+                    ok = yield from self._run_binary(pkg, binary, args, run)
+                    if not ok:
+                        failed.add(pkg.import_path)
+
+    def _run_binary(
+        self, pkg: GoPackage, binary: Path, args: Sequence[str], run: int
+    ) -> Generator[str, None, bool]:
+        state = self._state = _RunState(pkg.import_path, run)
+        self._emit(PackageStarted(pkg.import_path, run, self.request.count))
+        t0 = time.monotonic()
+        # A binary run directly may not print `pkg:`: say it ourselves before its output.
+        yield f"pkg: {pkg.import_path}"
+        proc = self._start([str(binary), *args], pkg.dir)
+        on_partial = self._partial_watcher(state)
+        try:
+            for line in proc.lines(on_partial):
+                yield from self._route(state, line)
+        finally:
+            code = self._finish(proc)
+        if self.cancelled:
+            raise _Cancelled
+        ok = code == 0
+        if not ok:
+            text = _tail(state.errors) or "(no output)"
+            self._fail(pkg.import_path, "test", f"{text}\nexit status {code}", run)
+        self._emit(PackageFinished(pkg.import_path, run, ok, time.monotonic() - t0))
+        return ok
+
+    def _partial_watcher(self, state: _RunState) -> Callable[[str], None]:
+        last = [""]
+
+        def on_partial(text: str) -> None:
+            m = _STARTED.match(text)
+            if m and text != last[0]:
+                last[0] = text
+                name, procs = split_procs(m.group(1))
+                self._emit(BenchmarkStarted(state.package, name, procs, state.run))
+
+        return on_partial
+
+    def _route(self, state: _RunState, line: str) -> Iterator[str]:
+        """Pass result, configuration and Unit lines to the parser; everything else is
+        kept as the error text of the run (`BenchmarkX  --- FAIL` is output, not a
+        malformed result; `panic: ...` is not a configuration line)."""
+        self._emit(Output(state.package, line))
+        if line.startswith("Benchmark"):
+            if _NOT_RESULT.match(line) and not _RESULT.match(line):
+                state.errors.append(line)
+                return
+        elif line.startswith("Unit "):
+            pass
+        else:
+            m = _CONFIG_LINE.match(line)
+            if m is None or m.group(1) in _NOT_CONFIG:
+                if line not in ("PASS", ""):
+                    state.errors.append(line)
+                return
+        yield line
+
+    # -- one `go test` process (fast_count) ---------------------------------
+
+    def _fast_stream(self, go: str) -> Generator[str, None, None]:
+        req = self.request
+        packages = self._list(go)
+        if not packages:
+            return
+        argv = [
+            go,
+            *go_test_args(
+                bench=req.pattern,
+                benchtime=req.benchtime,
+                packages=[p.import_path for p in packages],
+                count=req.count,
+                timeout=req.timeout,
+                flags=req.flags,
+            ),
+        ]
+        state = self._state = _RunState("", 1)
+        proc = self._start(argv, req.root)
+        started: dict[str, float] = {}
+        # Compile errors come as `# pkg [pkg.test]` blocks, possibly long before that
+        # package's `FAIL pkg [build failed]` line.
+        build_errors: dict[str, list[str]] = {}
+        owner: str | None = None
+        on_partial = self._partial_watcher(state)
+        seen_fail = False
+        try:
+            for line in proc.lines(on_partial):
+                done = _go_test_done(line)
+                if line.startswith("# "):
+                    owner = line[2:].split(" ", 1)[0]
+                    build_errors.setdefault(owner, []).append(line)
+                    self._emit(Output(owner, line))
+                    continue
+                if owner is not None and done is None and not _CONFIG_LINE.match(line):
+                    build_errors[owner].append(line)
+                    self._emit(Output(owner, line))
+                    continue
+                owner = None
+                if line.startswith("pkg: "):
+                    pkg = line[5:].strip()
+                    if pkg != state.package:
+                        state.package = pkg
+                        started[pkg] = time.monotonic()
+                        self._emit(PackageStarted(pkg, 1, 1))
+                if done is not None:
+                    pkg, ok = done
+                    self._emit(Output(pkg, line))
+                    if not ok:
+                        seen_fail = True
+                        if "[build failed]" in line:
+                            text = build_errors.get(pkg) or ["(see the build errors above)"]
+                            self._fail(pkg, "build", _tail(text), 1)
+                        else:
+                            self._fail(pkg, "test", _tail(state.errors), 1)
+                    elapsed = time.monotonic() - started.pop(pkg, time.monotonic())
+                    self._emit(PackageFinished(pkg, 1, ok, elapsed))
+                    state.errors = []
+                    continue
+                yield from self._route(state, line)
+        finally:
+            code = self._finish(proc)
+        if self.cancelled:
+            raise _Cancelled
+        if code != 0 and not seen_fail:
+            message = _tail(state.errors) or f"exit status {code}"
+            self._fail(" ".join(req.packages), "test", message, 1)
+
+
+def _go_test_done(line: str) -> tuple[str, bool] | None:
+    """`ok  pkg 1.2s` / `?  pkg [no test files]` → (pkg, True); `FAIL pkg ...` → (pkg, False)."""
+    for pattern, ok in ((_GO_TEST_OK, True), (_GO_TEST_NOTESTS, True), (_GO_TEST_FAIL, False)):
+        m = pattern.match(line)
+        if m:
+            return m.group(1), ok
+    return None
+
+
+def run_benchmarks(request: RunRequest, on_event: EventCallback | None = None) -> RunOutcome:
+    """Convenience: one session, run to the end."""
+    return BenchmarkSession(request).run(on_event)
+
+
+def issues_of(outcome: RunOutcome) -> list[SyntaxIssue]:
+    """Lines of the run that looked like results but could not be read."""
+    return list(outcome.results.issues)

@@ -1,0 +1,145 @@
+"""`benchlens run` with real Go: results written atomically, --merge, failures that
+never destroy the previous results, and names full of shell metacharacters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchlens.cli import main
+from benchlens.cli.run import partial_path
+from benchlens.results.reader import load_results
+from benchlens.runner.goargs import go_rewrite, name_pattern
+from tests.unit.test_runner_helpers import (
+    PREVIOUS,
+    QUICK,
+    copy_module,
+    names,
+    sample_counts,
+    write_text,
+)
+
+pytestmark = pytest.mark.go
+
+HOSTILE = "BenchmarkShell/$(touch pwned); `rm -rf x` | 'q' && \"d\""
+
+
+def test_run_writes_current_then_merge_keeps_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_module("basic", tmp_path)
+    current = root / "benchmark_results" / "current.txt"
+    assert main(["run", "-C", str(root), *QUICK, "--count", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "BenchmarkWork running" in out  # plain progress when not on a terminal
+    assert "wrote benchmark_results/current.txt (4 benchmarks, 8 samples" in out
+    assert sample_counts(current) == {
+        "BenchmarkAdd": 2,
+        "BenchmarkSum/size=8": 2,
+        "BenchmarkSum/size=64": 2,
+        "BenchmarkWork": 2,
+    }
+    results = load_results(current)
+    assert {k.package for k in results.benchmarks} == {
+        "example.com/basic/fast",
+        "example.com/basic/slow",
+    }
+    before = load_results(current).benchmarks
+
+    # Re-run one benchmark with --merge: it is replaced, every other one kept as it was.
+    assert main(["run", "-C", str(root), *QUICK, "--count", "3", "--merge", "--bench", "Add"]) == 0
+    after = load_results(current).benchmarks
+    assert sample_counts(current)["BenchmarkAdd"] == 3
+    assert list(after) == list(before)
+    for key, bench in before.items():
+        if key.name != "BenchmarkAdd":
+            assert after[key].samples == bench.samples
+
+    # Without --merge, the file holds exactly what ran.
+    assert main(["run", "-C", str(root), *QUICK, "--count", "1", "./slow"]) == 0
+    assert names(current) == {"BenchmarkWork"}
+
+
+def test_run_options_output_and_fast_count(tmp_path: Path) -> None:
+    root = copy_module("basic", tmp_path)
+    out = tmp_path / "elsewhere.txt"
+    code = main(["run", "-C", str(root), *QUICK, "--count", "2", "--fast-count", "-o", str(out)])
+    assert code == 0
+    assert sample_counts(out)["BenchmarkWork"] == 2
+    assert not (root / "benchmark_results" / "current.txt").exists()
+
+
+def test_failure_keeps_previous_results_and_writes_partial(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_module("broken", tmp_path)
+    current = write_text(root / "benchmark_results" / "current.txt", PREVIOUS)
+    assert main(["run", "-C", str(root), *QUICK, "--count", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "example.com/broken/nocompile: build failed" in err
+    assert "cannot use" in err
+    assert "deliberate failure" in err
+    assert "benchmark_results/current.txt left unchanged" in err
+    assert current.read_text() == PREVIOUS
+    partial = partial_path(current)
+    assert partial.name == "current.partial.txt"
+    assert names(partial) == {"BenchmarkGood", "BenchmarkPasses"}
+
+
+def test_nothing_matched_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_module("basic", tmp_path)
+    current = write_text(root / "benchmark_results" / "current.txt", PREVIOUS)
+    assert main(["run", "-C", str(root), *QUICK, "--bench", "NoSuchBenchmark"]) == 2
+    assert "no benchmarks ran" in capsys.readouterr().err
+    assert current.read_text() == PREVIOUS
+
+
+@pytest.mark.parametrize("how", ["--name", "--bench"])
+def test_shell_metacharacters_reach_go_as_one_argument(tmp_path: Path, how: str) -> None:
+    root = copy_module("shell", tmp_path)
+    canaries = [root / "x", root / "meta" / "x", tmp_path / "x"]
+    for canary in canaries:
+        canary.mkdir()
+    value = HOSTILE if how == "--name" else name_pattern(HOSTILE)
+    assert main(["run", "-C", str(root), *QUICK, "--count", "1", how, value]) == 0
+    # Exactly that sub-benchmark ran and was parsed, under Go's rewritten name.
+    assert names(root / "benchmark_results" / "current.txt") == {go_rewrite(HOSTILE)}
+    assert go_rewrite(HOSTILE) == "BenchmarkShell/$(touch_pwned);_`rm_-rf_x`_|_'q'_&&_\"d\""
+    # ... and nothing in it was executed.
+    assert not [p for p in tmp_path.rglob("*pwned*")]
+    assert not list(Path.cwd().glob("*pwned*"))
+    assert all(c.is_dir() for c in canaries)
+
+
+def test_bad_count_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--count", "0"])
+    assert exc.value.code == 2
+
+
+def test_run_on_the_example_module(example_copy: Path) -> None:
+    """The bundled example (four packages) runs with the default configuration."""
+    current = example_copy / "benchmark_results" / "current.txt"
+    assert main(["run", "-C", str(example_copy), *QUICK, "--count", "1"]) == 0
+    packages = {k.package for k in load_results(current).benchmarks}
+    assert packages == {
+        "example.com/eventpipe/storage/log",
+        "example.com/eventpipe/kafka/handler",
+        "example.com/eventpipe/mempool",
+        "example.com/eventpipe/throttle",
+    }
+
+
+def test_terminal_progress_bar(tmp_path: Path) -> None:
+    """The rich progress display follows a real run without errors."""
+    from benchlens.cli.run import RichProgress, execute
+    from benchlens.runner import RunRequest
+    from tests.unit.test_runner_helpers import go_path
+
+    root = copy_module("basic", tmp_path)
+    display = RichProgress()
+    outcome = execute(RunRequest(root=root, benchtime="10x", count=2, go=go_path()), display)
+    assert outcome.ok and len(outcome.keys) == 4
+    tasks = display.progress.tasks
+    assert tasks[0].completed == tasks[0].total == 4  # 2 packages x 2 runs

@@ -1,0 +1,3 @@
+module example.com/pid
+
+go 1.21

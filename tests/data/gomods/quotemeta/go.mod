@@ -1,0 +1,3 @@
+module example.com/quotemeta
+
+go 1.21
