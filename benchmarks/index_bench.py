@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     files = {f.path for f in functions}
     ratio = index_s / grep_s
     print(f"tree: {root}")
-    print(f"  {index.files_read} _test.go files read, {len(files)} with benchmarks, ")
+    print(f"  {index.files_read} _test.go files read, {len(files)} with benchmarks,")
     print(f"  {len(functions)} benchmark functions, {len(index.packages())} packages")
     print(f"full index:  {index_s * 1e3:7.1f} ms   (median of {args.repeat})")
     print(f"grep -rn:    {grep_s * 1e3:7.1f} ms")

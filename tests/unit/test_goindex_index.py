@@ -409,3 +409,25 @@ def test_a_new_directory_seen_by_the_watcher(names_copy: Path) -> None:
     shutil.rmtree(names_copy / "later")
     index.refresh_file(names_copy / "later")
     assert index.resolve("example.com/names/later/deeper", "BenchmarkLater").kind is UNRESOLVED
+
+
+def test_a_file_with_a_syntax_error_still_resolves_its_other_benchmarks() -> None:
+    index = WorkspaceIndex([GO_DATA / "broken"])
+    index.build()
+    after = index.resolve("example.com/broken", "BenchmarkAfter/after-run")
+    assert after.kind is RUN and after.run_site is not None
+    assert index.resolve("example.com/broken", "BenchmarkLast").kind is FUNCTION
+
+
+def test_half_typed_code_in_the_editor(names_copy: Path) -> None:
+    path = names_copy / "hash" / "hash_test.go"
+    index = WorkspaceIndex([names_copy])
+    index.build()
+    text = path.read_text()
+    typing = text.replace(
+        "\twork(b)\n}\n\nfunc BenchmarkLiteral", "\twork(b\n}\n\nfunc BenchmarkLiteral"
+    )
+    index.update_document(path, typing)
+    assert len(index.functions_in_file(path)) == 10
+    res = index.resolve(HASH, "BenchmarkLiteral/alpha")
+    assert (res.kind, res.line) == (RUN, marker_line(HASH_TEST, "lit-alpha"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchlens.goindex.names import (
@@ -45,6 +45,7 @@ def test_rewrite_matches_go_testing(name: str, printed: str) -> None:
     assert rewrite(name) == printed
 
 
+@settings(derandomize=True)
 @given(st.text())
 def test_rewrite_leaves_no_white_space(name: str) -> None:
     out = rewrite(name)
@@ -133,6 +134,7 @@ def test_sprintf_regex(fmt: str, matching: list[str], not_matching: list[str]) -
         assert not regex.fullmatch(name), (fmt, name)
 
 
+@settings(derandomize=True)
 @given(st.integers(), st.integers(min_value=0, max_value=12))
 def test_sprintf_int_widths_agree_with_formatting(n: int, width: int) -> None:
     # Go's %Nd pads like Python's; the padding spaces are rewritten to `_`
@@ -140,6 +142,7 @@ def test_sprintf_int_widths_agree_with_formatting(n: int, width: int) -> None:
     assert re.fullmatch(sprintf_regex(f"n=%{width}d"), printed)
 
 
+@settings(derandomize=True)
 @given(st.floats(allow_nan=False, allow_infinity=False, width=32))
 def test_sprintf_float_agrees_with_formatting(x: float) -> None:
     assert re.fullmatch(sprintf_regex("%.3f"), f"{x:.3f}")

@@ -109,6 +109,11 @@ class _File:
             )
         return self._scanned
 
+    def rescan(self, data: bytes) -> None:
+        """Keep the scan in step with the text parsed, for when the parse is dropped."""
+        self.scan = tuple(scan_benchmarks(data))
+        self._scanned = None
+
     @property
     def names(self) -> list[str]:
         if self.parsed is not None:
@@ -312,6 +317,7 @@ class WorkspaceIndex:
                 entry = _File(path, None, ())
                 self._add_file(entry)
             entry.doc, entry.tree, entry.parsed, entry.stat = data, tree, parsed, None
+            entry.rescan(data)
             self._touch_dir(path)
 
     def close_document(self, path: Path | str) -> None:
@@ -464,6 +470,7 @@ class WorkspaceIndex:
         self.files_parsed += 1
         parsed = parse_file(entry.path, data, None, _ConstLookup(self, entry.path))
         entry.parsed, entry.stat = parsed, key
+        entry.rescan(data)
         self._touch_dir(entry.path)
         return parsed
 

@@ -2,9 +2,9 @@
 
 Only benchmark bodies are walked (in Python); the rest of the file is skipped at
 the top level, so the cost is the C parse plus work proportional to benchmark
-code. A file with syntax errors is re-parsed top-level declaration by
-declaration (gofmt starts each at column 0), so one broken function cannot
-swallow the benchmarks that follow it.
+code. In a file with syntax errors, the top-level declarations the error
+touches are re-parsed one by one (gofmt starts each at column 0), so one broken
+function cannot swallow the benchmarks that follow it.
 
 Name arguments become `NamePattern`s: literals, constants (function-local,
 file-level, or elsewhere in the package through `lookup`), `fmt.Sprintf`
@@ -336,9 +336,9 @@ def _b_params(params: Node | None, testing: frozenset[str], dot: bool) -> list[s
         target = typ.named_children[0]
         if target.type == "qualified_type":
             pkg, name = target.child_by_field_name("package"), target.child_by_field_name("name")
-            is_b = pkg is not None and name is not None and _text(name) == "B"
-            is_b = is_b and pkg is not None and _text(pkg) in testing
-        else:
+            is_b = pkg is not None and _text(pkg) in testing and name is not None
+            is_b = is_b and name is not None and _text(name) == "B"
+        else:  # `*B` after `import . "testing"`
             is_b = dot and target.type == "type_identifier" and _text(target) == "B"
         if is_b:
             names.extend(_text(n) for n in decl.children_by_field_name("name"))
@@ -467,10 +467,15 @@ class _Patterns:
             if all(kind is NameKind.DYNAMIC for _, kind in pieces):
                 return ANY_ELEMENT, NameKind.DYNAMIC
             return "_?".join(regex for regex, _ in pieces), NameKind.PATTERN
-        if method in ("Itoa", "FormatInt", "FormatUint") and _text(fn).startswith("strconv."):
-            return "[-+]?[0-9a-z]+", NameKind.PATTERN
-        if method == "FormatBool" and _text(fn).startswith("strconv."):
-            return "(?:true|false)", NameKind.PATTERN
+        if _text(fn).startswith("strconv."):
+            formats = {
+                "Itoa": "-?[0-9]+",
+                "FormatInt": "-?[0-9a-z]+",  # any base
+                "FormatUint": "[0-9a-z]+",
+                "FormatBool": "(?:true|false)",
+            }
+            if method in formats:
+                return formats[method], NameKind.PATTERN
         return ANY_ELEMENT, NameKind.DYNAMIC
 
 
