@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TextIO
 
 from benchlens.results.model import ResultSet
-from benchlens.results.writer import write_results
+from benchlens.results.reader import load_results
+from benchlens.results.writer import merge_results, write_results
 
 #: Configuration keys that the baseline header sets; stale copies are dropped.
 HEADER_KEYS = ("commit", "date", "ref", "note")
@@ -87,6 +88,17 @@ def write_results_atomic(
     """A `ResultSet` as a Go benchmark text file, atomically."""
     with atomic_writer(path) as f:
         write_results(results, f, header)
+
+
+def merge_into_file(path: Path, fresh: ResultSet) -> ResultSet:
+    """Replace in the results file at `path` the benchmarks that `fresh` has, keep the
+    others, atomically (a re-run of one benchmark from the editor). Raises
+    ResultsFileError if the existing file cannot be read."""
+    merged = fresh
+    if path.exists():
+        merged = merge_results(load_results(path), fresh, str(path))
+    write_results_atomic(path, merged)
+    return merged
 
 
 def write_new(directory: Path, stem: str, text: str, suffix: str = ".txt") -> Path:

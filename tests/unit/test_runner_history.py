@@ -98,3 +98,17 @@ def test_git_commit(tmp_path: Path) -> None:
     git("-c", "user.name=t", "-c", "user.email=t@e.org", "commit", "-q", "--allow-empty", "-m", "x")
     assert git_commit(tmp_path) == git("rev-parse", "HEAD")
     assert git_commit(tmp_path, "no-such-ref") is None
+
+
+def test_merge_into_file(tmp_path: Path) -> None:
+    from benchlens.history import merge_into_file
+    from benchlens.results.reader import load_results, load_text
+
+    target = tmp_path / "current.txt"
+    merge_into_file(target, load_text("pkg: p\nBenchmarkA 1 1 ns/op\nBenchmarkB 1 2 ns/op\n"))
+    merge_into_file(target, load_text("pkg: p\nBenchmarkB 1 20 ns/op\nBenchmarkB 1 21 ns/op\n"))
+    results = load_results(target)
+    assert {k.name: b.samples["ns/op"] for k, b in results.benchmarks.items()} == {
+        "BenchmarkA": [1.0],
+        "BenchmarkB": [20.0, 21.0],
+    }

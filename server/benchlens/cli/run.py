@@ -28,10 +28,9 @@ from typing import Any, TextIO
 
 from benchlens.cli.common import InputError, load_config_reporting, warn
 from benchlens.config import Config, relative
-from benchlens.history import write_results_atomic
+from benchlens.history import merge_into_file, write_results_atomic
 from benchlens.results.model import Result, ResultSet
-from benchlens.results.reader import ResultsFileError, load_results
-from benchlens.results.writer import merge_results
+from benchlens.results.reader import ResultsFileError
 from benchlens.runner import (
     BenchmarkFinished,
     BenchmarkSession,
@@ -285,12 +284,12 @@ def store_outcome(
         target = partial_path(path)
         write_results_atomic(target, results, header)
         return target
-    if merge and path.exists():
+    if merge:
         try:
-            previous = load_results(path)
+            merge_into_file(path, results)
         except ResultsFileError as exc:
             raise InputError(f"cannot merge into {path}: {exc}") from exc
-        results = merge_results(previous, results, str(path))
+        return path
     write_results_atomic(path, results, header)
     return path
 

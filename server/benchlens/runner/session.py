@@ -273,7 +273,8 @@ class BenchmarkSession:
                 proc.terminate()
 
         try:
-            packages = list_packages(go, req.root, req.packages, build_flags, None, on_start)
+            env = dict(req.env) if req.env is not None else None
+            packages = list_packages(go, req.root, req.packages, build_flags, env, on_start)
         except GoListError as exc:
             self._fail(" ".join(req.packages), "list", str(exc))
             return []
