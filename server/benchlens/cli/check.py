@@ -1,0 +1,58 @@
+"""`benchlens check [PATH]`: what the editor would show, one line per finding at its source line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
+from benchlens.compare import Status, compare
+from benchlens.goindex import WorkspaceIndex
+from benchlens.views.check import display_path, github_line, text_line
+from benchlens.views.facts import SAVE_BASELINE_HINT, summary_line
+from benchlens.views.findings import findings, place
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("check", help="findings at their benchmark lines", description=__doc__)
+    p.add_argument("path", nargs="?", type=Path, default=Path("."), help="workspace (default .)")
+    p.add_argument("--format", choices=("text", "github"), default="text")
+    p.add_argument("--fail-on-regression", action="store_true", help="exit 1 on a regression")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = args.path.resolve()
+    if not root.is_dir():
+        warn(f"{args.path}: not a directory")
+        return 2
+    config = load_config_reporting(root)
+    try:
+        current = load_results_or_fail(config.current)
+    except InputError as exc:
+        warn(f"{exc} (run `benchlens run` first)")
+        return 2
+    baseline = None
+    if config.baseline.exists():
+        try:
+            baseline = load_results_or_fail(config.baseline)
+        except InputError as exc:
+            warn(str(exc))
+            return 2
+    else:
+        warn(SAVE_BASELINE_HINT)
+    comparison = compare(baseline, current, config)
+    index = WorkspaceIndex([root])
+    index.build()
+    cwd = Path.cwd()
+    render = github_line if args.format == "github" else text_line
+    fallback = display_path(config.current, cwd)
+    found = findings(place(comparison, index), config)
+    found.sort(key=lambda f: (str(f.path or ""), f.range.start_line if f.range else -1))
+    for finding in found:
+        print(render(finding, cwd, fallback))
+    print(summary_line(comparison), file=sys.stderr)
+    regressed = any(b.status is Status.REGRESSION for b in comparison.benchmarks)
+    return 1 if args.fail_on_regression and regressed else 0

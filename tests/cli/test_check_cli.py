@@ -1,0 +1,74 @@
+"""`benchlens check`: findings at their benchmark lines, as text and as GitHub annotations."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.cli.test_compare_cli import benchlens
+from tests.conftest import EXAMPLES
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based line of the first line containing `needle`."""
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def test_check_prints_regressions_at_their_b_run_lines() -> None:
+    proc = benchlens("check", EXAMPLES, cwd=EXAMPLES.parent)
+    assert proc.returncode == 0, proc.stderr
+    handler = EXAMPLES / "kafka" / "handler" / "handler_test.go"
+    small = line_of(handler, 'b.Run("small"')
+    large = line_of(handler, 'b.Run("large"')
+    lines = proc.stdout.splitlines()
+    assert any(
+        ln.startswith(f"examples/kafka/handler/handler_test.go:{small}:") and ": warning: " in ln
+        for ln in lines
+    ), lines
+    assert any(ln.startswith(f"examples/kafka/handler/handler_test.go:{large}:") for ln in lines)
+    segment = EXAMPLES / "storage" / "log" / "segment_test.go"
+    sprintf = line_of(segment, 'fmt.Sprintf("size=%d"')
+    improved = [ln for ln in lines if ": information: " in ln]
+    assert improved and all(
+        ln.startswith(f"examples/storage/log/segment_test.go:{sprintf}:") for ln in improved
+    )
+    assert "🔴 2 regressions" in proc.stderr
+
+
+def test_check_github_format_and_gate() -> None:
+    proc = benchlens(
+        "check", EXAMPLES, "--format", "github", "--fail-on-regression", cwd=EXAMPLES.parent
+    )
+    assert proc.returncode == 1
+    warnings = [ln for ln in proc.stdout.splitlines() if ln.startswith("::warning ")]
+    assert len(warnings) == 2
+    assert all("file=examples/kafka/handler/handler_test.go,line=" in w for w in warnings)
+    assert all("%25" in w and "title=benchlens%3A 🔴 Regression::" in w for w in warnings)
+
+
+def test_unplaceable_results_are_reported_not_dropped(example_copy: Path) -> None:
+    results = example_copy / "benchmark_results"
+    gone = "BenchmarkDeletedLongAgo-2 100 5 ns/op\n"
+    base = results / "baseline.txt"
+    base.write_text(base.read_text() + "pkg: example.com/eventpipe/throttle\n" + gone * 4)
+    proc = benchlens("check", example_copy, cwd=example_copy)
+    assert proc.returncode == 0, proc.stderr
+    (missing,) = [ln for ln in proc.stdout.splitlines() if "DeletedLongAgo" in ln]
+    assert missing.startswith("benchmark_results/current.txt: hint: ")
+    assert "not found in the source: no function BenchmarkDeletedLongAgo" in missing
+
+
+def test_check_without_results_or_baseline(tmp_path: Path) -> None:
+    proc = benchlens("check", tmp_path)
+    assert proc.returncode == 2
+    assert "current.txt: no such results file" in proc.stderr
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLES, ws)
+    (ws / "benchmark_results" / "baseline.txt").unlink()
+    proc = benchlens("check", ws, "--fail-on-regression")
+    assert proc.returncode == 0
+    assert "save-baseline" in proc.stderr
+    assert proc.stdout == ""  # every benchmark is new; `new` is off by default
