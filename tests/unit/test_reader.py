@@ -71,7 +71,6 @@ def test_result_line_config_and_units() -> None:
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ("BenchmarkX", "missing iteration count"),
         ("BenchmarkX abc 12 ns/op", "parsing iteration count"),
         ("BenchmarkX 10", "missing measurements"),
         ("BenchmarkX 10 12", "missing units"),
@@ -91,7 +90,9 @@ def test_malformed_lines_are_reported_with_line_and_skipped(line: str, reason: s
 
 
 def test_lines_that_are_not_results_are_ignored() -> None:
-    text = "Benchmarking is fun\nBenchmarkfoo 1 2 ns/op\n--- FAIL: BenchmarkX\nKEY: v\n"
+    text = (
+        "Benchmarking is fun\nBenchmarkfoo 1 2 ns/op\n--- FAIL: BenchmarkX\nKEY: v\nBenchmarkX-8\n"
+    )
     rs = load_text(text)
     assert len(rs) == 0
     assert rs.issues == []
@@ -202,3 +203,31 @@ def test_any_printable_name_round_trips(name: str, procs: int, value: float) -> 
     # A name that itself ends in -N is ambiguous in the format; the suffix we added wins.
     assert key.procs == procs
     assert key.name == full
+
+
+@pytest.mark.go
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "test2json"])
+def test_real_go_test_bench_output(tmp_path: Path, as_json: bool) -> None:
+    """A real `go test -bench` run of the example module reads back completely."""
+    import subprocess
+
+    from tests.conftest import EXAMPLES, go_binary
+
+    args = [go_binary(), "test", "-run=^$", "-bench=.", "-benchtime=1x", "-benchmem", "-count=2"]
+    if as_json:
+        args.append("-json")
+    proc = subprocess.run(
+        [*args, "./..."], cwd=EXAMPLES, capture_output=True, text=True, timeout=300, check=True
+    )
+    out = tmp_path / ("out.json" if as_json else "out.txt")
+    out.write_text(proc.stdout)
+    rs = load_results(out)
+    assert rs.issues == []
+    committed = load_results(EXAMPLES / "benchmark_results" / "baseline.txt")
+    assert {(k.package, k.name) for k in rs.benchmarks} == {
+        (k.package, k.name) for k in committed.benchmarks
+    }
+    for bench in rs:
+        assert bench.key.package.startswith("example.com/eventpipe/")
+        assert len(bench.samples["ns/op"]) == 2
+        assert {"B/op", "allocs/op"} <= set(bench.samples)

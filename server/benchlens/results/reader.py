@@ -90,7 +90,9 @@ class _ResultParser:
             return
         loc = Location(self.source, lineno)
         if _is_benchmark_line(fields):
-            yield self._parse_result(fields, loc)
+            # A name alone is how `go test -v`/`-json` announce a benchmark before its result.
+            if len(fields) > 1:
+                yield self._parse_result(fields, loc)
             return
         if fields[0] == "Unit":
             yield from self._parse_unit(fields[1:], loc)
@@ -101,8 +103,6 @@ class _ResultParser:
 
     def _parse_result(self, fields: list[str], loc: Location) -> Result | SyntaxIssue:
         name, procs = split_procs(fields[0])
-        if len(fields) < 2:
-            return SyntaxIssue(loc, f"{fields[0]}: missing iteration count")
         try:
             iterations = int(fields[1])
         except ValueError:

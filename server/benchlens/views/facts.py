@@ -40,7 +40,7 @@ def p_text(m: MetricDelta) -> str:
         return f"n={m.n_baseline}+{m.n_current}"
     text = f"p={m.p_value:.3f} n={m.n_baseline}+{m.n_current}"
     if m.certain:
-        text += ", all samples equal"
+        text += ", no variance: change is certain"
     return text
 
 
