@@ -4,6 +4,8 @@ No terminal or editor concerns here: the command line and the language server
 drive the same `BenchmarkSession` and render its events their own way.
 """
 
+from benchlens.goindex.names import go_quote_meta as quote_meta
+from benchlens.goindex.names import rewrite as go_rewrite
 from benchlens.runner.events import (
     BenchmarkFinished,
     BenchmarkStarted,
@@ -20,7 +22,7 @@ from benchlens.runner.events import (
     RunFinished,
     RunOutcome,
 )
-from benchlens.runner.goargs import go_rewrite, name_pattern, names_pattern, quote_meta
+from benchlens.runner.goargs import name_pattern, names_pattern
 from benchlens.runner.gotool import GoListError, GoNotFound, list_packages, resolve_go
 from benchlens.runner.process import StreamingProcess
 from benchlens.runner.session import BenchmarkSession, RunRequest, run_benchmarks

@@ -9,12 +9,12 @@ exact name becomes `^BenchmarkX$/^size=64$`, each element `regexp.QuoteMeta`-ed.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-#: The bytes `regexp.QuoteMeta` escapes (Go's `specialBytes`).
-_SPECIAL = frozenset("\\.+*?()|[]{}^$")
+# Go's naming rules (testing.rewrite, regexp.QuoteMeta) live with the source index.
+from benchlens.goindex.names import go_quote_meta as quote_meta
+from benchlens.goindex.names import rewrite as go_rewrite
 
 #: `go help testflag` flags that belong to the test binary (as `-test.<name>`).
 TEST_FLAGS = frozenset(
@@ -85,55 +85,6 @@ _VALUE_FLAGS = frozenset(
         "trace",
     }
 )
-
-
-def quote_meta(s: str) -> str:
-    """Go's `regexp.QuoteMeta`: `s` as a pattern that matches exactly `s`."""
-    return "".join("\\" + c if c in _SPECIAL else c for c in s)
-
-
-def _is_go_space(c: str) -> bool:
-    """`testing.isSpace`: the runes Go turns into `_` in benchmark names."""
-    r = ord(c)
-    if r < 0x2000:
-        return c in "\t\n\v\f\r \x85\xa0\u1680"
-    return r <= 0x200A or r in (0x2028, 0x2029, 0x202F, 0x205F, 0x3000)
-
-
-def _is_go_print(c: str) -> bool:
-    """`strconv.IsPrint`: letters, marks, numbers, punctuation, symbols and ASCII space."""
-    if c == " ":
-        return True
-    return unicodedata.category(c)[0] not in "CZ"
-
-
-def _quote_rune(c: str) -> str:
-    """`strconv.QuoteRune(r)` without the quotes, for an unprintable rune."""
-    r = ord(c)
-    named = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-    if c in named:
-        return named[c]
-    if c == "\v":
-        return "\\v"
-    if r < 0x20 or r == 0x7F:
-        return f"\\x{r:02x}"
-    if r < 0x10000:
-        return f"\\u{r:04x}"
-    return f"\\U{r:08x}"
-
-
-def go_rewrite(name: str) -> str:
-    """The name as `go test` prints and matches it (`testing.rewrite`): spaces → `_`,
-    unprintable runes escaped. Idempotent on names read from results files."""
-    out: list[str] = []
-    for c in name:
-        if _is_go_space(c):
-            out.append("_")
-        elif not _is_go_print(c):
-            out.append(_quote_rune(c))
-        else:
-            out.append(c)
-    return "".join(out)
 
 
 def name_pattern(name: str) -> str:

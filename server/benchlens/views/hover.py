@@ -7,21 +7,12 @@ import shlex
 from collections.abc import Mapping
 
 from benchlens.compare import BenchmarkComparison, MetricDelta
-from benchlens.goindex.names import go_quote_meta
+from benchlens.runner.goargs import name_pattern
 from benchlens.stats import Summary
 from benchlens.trend import History, sparkline
 from benchlens.units import format_change, format_value
 from benchlens.views.facts import SAVE_BASELINE_HINT, low_confidence_text, threshold_text
 from benchlens.views.markdown import escape_cell
-
-
-def bench_regex(name: str) -> str:
-    """The `-bench` regex that runs exactly the result `name`: `^BenchmarkX$/^size=64$`.
-
-    Go matches each `/` element of the pattern against the (rewritten) name's
-    element, so each is anchored and quoted on its own.
-    """
-    return "/".join(f"^{go_quote_meta(part)}$" for part in name.split("/"))
 
 
 def fence(text: str, lang: str = "") -> str:
@@ -74,7 +65,7 @@ def _machine(config: Mapping[str, str], procs: int | None) -> str:
 
 def profile_commands(name: str, package_dir: str) -> str:
     """The shell commands that profile this benchmark and open the profile, quoted for sh."""
-    regex = bench_regex(name)
+    regex = name_pattern(name)
     pkg = package_dir if package_dir.startswith((".", "/")) else f"./{package_dir}"
     run = shlex.join(
         [
