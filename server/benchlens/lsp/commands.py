@@ -1,0 +1,509 @@
+"""`workspace/executeCommand` handlers: run, profile, save baseline, refresh, report, cancel.
+
+Each command answers with a JSON object `{"status": "ok" | "cancelled" | "failed" |
+"refused", "message": ...}` and also tells the user (`window/showMessage`) when
+something did not work. Runs go through the runner's `BenchmarkSession` in a worker
+thread; only one run at a time, cancellable from the progress bar, `$/cancelRequest`
+or `benchlens.cancelRun`. Nothing that executes project code starts in an
+untrusted workspace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lsprotocol import types
+
+from benchlens.cli.profile import safe_dir_name
+from benchlens.cli.run import describe, store_outcome
+from benchlens.config import relative
+from benchlens.history import atomic_write_text, git_commit, save_baseline_text
+from benchlens.lsp import convert
+from benchlens.lsp.progress import Progress
+from benchlens.lsp.server import BenchlensServer
+from benchlens.lsp.state import FolderState
+from benchlens.runner import (
+    BenchmarkFinished,
+    BenchmarkSession,
+    BenchmarkStarted,
+    BuildStarted,
+    GoNotFound,
+    PackageFinished,
+    PackagesListed,
+    RunEvent,
+    RunOutcome,
+    RunRequest,
+)
+from benchlens.views.markdown import render_markdown
+
+log = logging.getLogger(__name__)
+
+Result = dict[str, Any]
+#: Lines of Go's error output shown in a failure message.
+ERROR_LINES = 12
+
+
+def _result(status: str, message: str, **extra: Any) -> Result:
+    return {"status": status, "message": message, **extra}
+
+
+# --- arguments ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a run or profile command is about, parsed from the command arguments."""
+
+    state: FolderState
+    package: str | None
+    bench: str | None
+    names: tuple[str, ...] = ()
+    label: str = ""
+    mode: str = "quick"
+    count: int | None = None
+    benchtime: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class BadArguments(Exception):
+    """Arguments the command cannot use; the message says what was expected."""
+
+
+def _first_mapping(args: tuple[Any, ...]) -> dict[str, Any]:
+    """Arguments as one object: `[{...}]`, or positional `[package, bench]`."""
+    if len(args) == 1 and isinstance(args[0], Mapping):
+        return dict(args[0])
+    if all(isinstance(a, str) for a in args) and len(args) <= 2:
+        out: dict[str, Any] = {}
+        if args:
+            out["package"] = args[0]
+        if len(args) > 1:
+            out["bench"] = args[1]
+        return out
+    if not args:
+        return {}
+    raise BadArguments(
+        'expected one object {"package": ..., "bench": ...} or the strings package, bench'
+    )
+
+
+def _folder(ls: BenchlensServer, spec: Mapping[str, Any]) -> FolderState:
+    for key in ("folder", "uri"):
+        value = spec.get(key)
+        if isinstance(value, str):
+            if value in ls.folders:
+                return ls.folders[value]
+            path = ls.path_of(value)
+            if path is not None and (state := ls.folder_of(path)) is not None:
+                return state
+    package = spec.get("package")
+    if isinstance(package, str):
+        for state in ls.folders.values():
+            if state.index is not None and package in state.index.packages():
+                return state
+    if not ls.folders:
+        raise BadArguments("no workspace folder is open")
+    return next(iter(ls.folders.values()))
+
+
+def parse_target(ls: BenchlensServer, args: tuple[Any, ...], need_bench: bool) -> Target:
+    spec = _first_mapping(args)
+    state = _folder(ls, spec)
+    package = spec.get("package")
+    if package is None and isinstance(spec.get("uri"), str) and state.index is not None:
+        path = ls.path_of(spec["uri"])
+        package = state.index.package_of_file(path) if path is not None else None
+    if package is not None and not isinstance(package, str):
+        raise BadArguments(f"package: expected an import path, got {package!r}")
+    bench = spec.get("bench", spec.get("benchmark"))
+    name = spec.get("name")
+    names: tuple[str, ...] = ()
+    if isinstance(name, str) and name:
+        names = (name,)
+    elif isinstance(name, list) and all(isinstance(n, str) for n in name):
+        names = tuple(name)
+    if bench is not None and not isinstance(bench, str):
+        raise BadArguments(f"bench: expected a Go regexp, got {bench!r}")
+    if need_bench and not bench and not names:
+        raise BadArguments('expected "bench" (a -bench regexp) or "name" (an exact name)')
+    mode = spec.get("mode", "quick")
+    if mode not in ("quick", "default", "full"):
+        raise BadArguments(f"mode: expected quick, default or full, got {mode!r}")
+    count = spec.get("count")
+    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 1):
+        raise BadArguments(f"count: expected a positive whole number, got {count!r}")
+    benchtime = spec.get("benchtime")
+    if benchtime is not None and not isinstance(benchtime, str):
+        raise BadArguments(f"benchtime: expected a Go duration or Nx, got {benchtime!r}")
+    label = spec.get("label") or (names[0] if names else bench) or package or "benchmarks"
+    return Target(state, package, bench, names, str(label), mode, count, benchtime, spec)
+
+
+# --- runs ----------------------------------------------------------------------------------------
+
+
+class ActiveRun:
+    """The one run in progress: what it is and how to stop it."""
+
+    def __init__(self, label: str, session: BenchmarkSession) -> None:
+        self.label = label
+        self.session = session
+
+    def cancel(self) -> None:
+        self.session.cancel()
+
+
+class _Reporter:
+    """Turns runner events into progress messages with a percentage (on the loop)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.steps = 0
+        self.done = 0
+
+    def __call__(self, event: RunEvent) -> None:
+        pct = round(100 * self.done / self.steps) if self.steps else None
+        if isinstance(event, PackagesListed):
+            self.steps = len(event.packages) * (event.runs + 1)
+            names = ", ".join(p.import_path for p in event.packages) or "no package"
+            self.progress.report(f"{names}: {event.runs} run(s)", 0)
+        elif isinstance(event, BuildStarted):
+            self.progress.report(f"building {event.package}", pct)
+            self.done += 1
+        elif isinstance(event, BenchmarkStarted):
+            self.progress.report(f"run {event.run}: {event.name}", pct)
+        elif isinstance(event, BenchmarkFinished):
+            values = " ".join(f"{v.value:g} {v.unit}" for v in event.result.values[:2])
+            self.progress.report(f"{event.result.key.display_name}: {values}", pct)
+        elif isinstance(event, PackageFinished):
+            self.done += 1
+
+
+#: The runner events that become progress messages (the rest, e.g. raw output, do not).
+_REPORTED = (PackagesListed, BuildStarted, BenchmarkStarted, BenchmarkFinished, PackageFinished)
+
+
+def _refuse_untrusted(ls: BenchlensServer, state: FolderState, what: str) -> Result | None:
+    if ls.trusted(state):
+        return None
+    message = (
+        f"not {what}: the workspace {state.root} is not trusted, and running benchmarks "
+        "executes the project's code. Reading and comparing results still works; trust "
+        "the workspace (or remove `trusted = false`) to run."
+    )
+    ls.show(message, types.MessageType.Warning)
+    return _result("refused", message)
+
+
+def _refuse_busy(ls: BenchlensServer, what: str) -> Result | None:
+    if ls.active_run is None:
+        return None
+    message = (
+        f"not {what}: {ls.active_run.label} is still running; wait for it or cancel it "
+        "(benchlens.cancelRun)"
+    )
+    ls.show(message, types.MessageType.Warning)
+    return _result("refused", message)
+
+
+def _watch_request_cancel(ls: BenchlensServer, run: ActiveRun) -> None:
+    """`$/cancelRequest` for this command cancels the run too (pygls cancels its future)."""
+    protocol: Any = ls.protocol
+    future = getattr(protocol, "_request_futures", {}).get(protocol.msg_id)
+    if future is not None:
+
+        def cancelled(f: Any) -> None:
+            if f.cancelled():
+                run.cancel()
+
+        future.add_done_callback(cancelled)
+
+
+async def _run_session(
+    ls: BenchlensServer, request: RunRequest, label: str, title: str
+) -> tuple[RunOutcome | None, Progress, Result | None]:
+    """Run `request` with progress; (outcome, progress, error result)."""
+    loop = asyncio.get_running_loop()
+    session = BenchmarkSession(request)
+    run = ActiveRun(label, session)
+    ls.active_run = run
+    progress = Progress(ls, title, run.cancel)
+    try:
+        _watch_request_cancel(ls, run)
+        await progress.begin("listing packages")
+        reporter = _Reporter(progress)
+
+        def on_event(event: RunEvent) -> None:  # worker thread
+            if isinstance(event, _REPORTED):
+                loop.call_soon_threadsafe(reporter, event)
+
+        try:
+            outcome = await asyncio.to_thread(session.run, on_event)
+        except GoNotFound as exc:
+            progress.end(str(exc))
+            ls.show(str(exc), types.MessageType.Error)
+            return None, progress, _result("failed", str(exc))
+        except asyncio.CancelledError:
+            session.cancel()
+            progress.end("cancelled")
+            raise
+        return outcome, progress, None
+    finally:
+        ls.active_run = None
+
+
+def _failure_text(outcome: RunOutcome) -> str:
+    first = outcome.failures[0]
+    lines = str(first).splitlines()
+    text = "\n".join(lines[:ERROR_LINES]) + ("\n..." if len(lines) > ERROR_LINES else "")
+    more = f" (and {len(outcome.failures) - 1} more)" if len(outcome.failures) > 1 else ""
+    return f"{text}{more}"
+
+
+async def run_target(ls: BenchlensServer, target: Target, what: str) -> Result:
+    """Run benchmarks, merge their samples into the current results, show the new state."""
+    state = target.state
+    refused = _refuse_untrusted(ls, state, what) or _refuse_busy(ls, what)
+    if refused is not None:
+        return refused
+    request = RunRequest.from_config(
+        state.config,
+        mode=target.mode,
+        benchtime=target.benchtime,
+        count=target.count,
+        bench=target.bench,
+        names=target.names,
+        packages=[target.package] if target.package else [],
+    )
+    outcome, progress, error = await _run_session(
+        ls, request, target.label, f"benchlens: run {target.label}"
+    )
+    if outcome is None:
+        return error or _result("failed", "the run did not start")
+    if outcome.cancelled:
+        progress.end("cancelled; results not written")
+        return _result("cancelled", f"{target.label}: cancelled; results not written")
+    written = await asyncio.to_thread(store_outcome, outcome, state.config.current, merge=True)
+    if outcome.failures:
+        where = f"; completed results in {relative(state.config, written)}" if written else ""
+        message = f"{target.label}: {_failure_text(outcome)}{where}"
+        progress.end("failed")
+        ls.show(message, types.MessageType.Error)
+        return _result("failed", message)
+    if written is None:
+        message = f"{target.label}: no benchmark ran (check the package and the pattern)"
+        progress.end(message)
+        ls.show(message, types.MessageType.Warning)
+        return _result("failed", message)
+    await ls.reload(state)
+    message = (
+        f"{target.label}: {describe(outcome.results)} in {outcome.elapsed:.1f}s, "
+        f"merged into {relative(state.config, written)}"
+    )
+    progress.end(message)
+    return _result(
+        "ok",
+        message,
+        written=str(written),
+        benchmarks=[k.display_name for k in outcome.results.benchmarks],
+    )
+
+
+async def profile_target(ls: BenchlensServer, target: Target) -> Result:
+    """CPU and memory profiles of one benchmark, and the commands that open them."""
+    state = target.state
+    what = f"profiling {target.label}"
+    refused = _refuse_untrusted(ls, state, what) or _refuse_busy(ls, what)
+    if refused is not None:
+        return refused
+    if not target.package:
+        raise BadArguments('profile needs "package" (an import path)')
+    name = target.names[0] if target.names else target.label
+    out_dir = state.config.current.parent / "profiles" / safe_dir_name(name)
+    await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
+    cpu, mem = out_dir / "cpu.prof", out_dir / "mem.prof"
+    request = RunRequest.from_config(
+        state.config,
+        mode=target.mode,
+        benchtime=target.benchtime,
+        count=1,
+        bench=target.bench,
+        names=target.names,
+        packages=[target.package],
+    )
+    request = RunRequest(
+        **{
+            **request.__dict__,
+            "flags": (*request.flags, f"-cpuprofile={cpu}", f"-memprofile={mem}"),
+        }
+    )
+    outcome, progress, error = await _run_session(
+        ls, request, target.label, f"benchlens: profile {target.label}"
+    )
+    if outcome is None:
+        return error or _result("failed", "the run did not start")
+    if outcome.cancelled:
+        progress.end("cancelled")
+        return _result("cancelled", f"{target.label}: profiling cancelled")
+    if outcome.failures or not cpu.exists():
+        text = _failure_text(outcome) if outcome.failures else "no benchmark of that name ran"
+        progress.end("failed")
+        ls.show(f"{target.label}: {text}", types.MessageType.Error)
+        return _result("failed", text)
+    commands = [
+        f"go tool pprof -top {cpu}",
+        f"go tool pprof -http=:8080 {cpu}",
+        f"go tool pprof -http=:8080 -sample_index=alloc_space {mem}",
+    ]
+    message = f"{target.label}: profiles in {out_dir}; open with: {commands[1]}"
+    progress.end(f"profiles in {out_dir}")
+    ls.show(message, types.MessageType.Info)
+    return _result("ok", message, cpu=str(cpu), mem=str(mem), commands=commands)
+
+
+# --- the other commands --------------------------------------------------------------------------
+
+
+async def save_baseline(ls: BenchlensServer, state: FolderState) -> Result:
+    config = state.config
+    current = config.current
+
+    def save() -> tuple[str, int] | str:
+        try:
+            text = current.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            return f"{relative(config, current)}: {exc.strerror or exc}; run the benchmarks first"
+        results = state.current.results
+        count = len(results) if results is not None else 0
+        if count == 0:
+            return f"{relative(config, current)}: no benchmark results to save"
+        commit = git_commit(config.root)
+        saved = save_baseline_text(text, config.baseline, config.history, commit=commit)
+        at = f"commit {commit[:7]}" if commit else "no git commit"
+        return (
+            f"saved {relative(config, saved.baseline)} ({count} benchmarks, {at}); "
+            f"archived as {relative(config, saved.archived)}",
+            count,
+        )
+
+    outcome = await asyncio.to_thread(save)
+    if isinstance(outcome, str):
+        ls.show(outcome, types.MessageType.Warning)
+        return _result("failed", outcome)
+    await ls.reload(state, force=True)
+    ls.show(outcome[0], types.MessageType.Info)
+    return _result("ok", outcome[0], benchmarks=outcome[1])
+
+
+async def open_report(ls: BenchlensServer, state: FolderState) -> Result:
+    comparison = state.view.comparison
+    if comparison is None:
+        message = f"no results in {relative(state.config, state.config.current)} yet"
+        ls.show(message, types.MessageType.Warning)
+        return _result("failed", message)
+    path = state.config.report
+    await asyncio.to_thread(atomic_write_text, path, render_markdown(comparison))
+    uri = ls.uri_of(path)
+    if ls.supports("window.show_document.support"):
+        try:
+            shown = await ls.window_show_document_async(
+                types.ShowDocumentParams(uri=uri, take_focus=True)
+            )
+        except Exception as exc:
+            log.info("showDocument failed: %r", exc)
+        else:
+            if shown is not None and shown.success:
+                return _result("ok", f"opened {path}", path=str(path), uri=uri)
+    ls.show(f"report written to {path}", types.MessageType.Info)
+    return _result("ok", f"wrote {path}", path=str(path), uri=uri)
+
+
+CommandHandler = Callable[..., Awaitable[Result]]
+
+
+def _command(fn: CommandHandler) -> CommandHandler:
+    """Bad arguments and unexpected errors become a `failed` result and a message."""
+
+    @functools.wraps(fn)
+    async def handler(ls: BenchlensServer, *args: Any) -> Result:
+        started = time.monotonic()
+        try:
+            await ls.wait_ready()
+            return await fn(ls, *args)
+        except BadArguments as exc:
+            message = f"{fn.__name__}: {exc}"
+            ls.show(message, types.MessageType.Error)
+            return _result("failed", message)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("%s failed", fn.__name__)
+            message = f"{fn.__name__} failed: {exc!r}"
+            ls.show(message, types.MessageType.Error)
+            return _result("failed", message)
+        finally:
+            log.info("%s took %.2fs", fn.__name__, time.monotonic() - started)
+
+    return handler
+
+
+def register(server: BenchlensServer) -> None:
+    """Attach every command to `server`."""
+
+    @server.command(convert.RUN_BENCHMARK)
+    @_command
+    async def run_benchmark(ls: BenchlensServer, *args: Any) -> Result:
+        """Args: {"package", "bench" | "name", "folder"?, "mode"?, "count"?, "benchtime"?}."""
+        target = parse_target(ls, args, need_bench=True)
+        return await run_target(ls, target, f"running {target.label}")
+
+    @server.command(convert.RUN_PACKAGE)
+    @_command
+    async def run_package_benchmarks(ls: BenchlensServer, *args: Any) -> Result:
+        """Args: {"package" | "uri", "folder"?, "mode"?, "count"?, "benchtime"?}."""
+        target = parse_target(ls, args, need_bench=False)
+        if not target.package:
+            raise BadArguments('expected "package" (an import path) or "uri" (a file in it)')
+        target = Target(**{**target.__dict__, "bench": ".", "names": ()})
+        return await run_target(ls, target, f"running the benchmarks of {target.package}")
+
+    @server.command(convert.PROFILE_BENCHMARK)
+    @_command
+    async def profile_benchmark(ls: BenchlensServer, *args: Any) -> Result:
+        """Args: as runBenchmark."""
+        target = parse_target(ls, args, need_bench=True)
+        return await profile_target(ls, target)
+
+    @server.command(convert.SAVE_BASELINE)
+    @_command
+    async def save_baseline_command(ls: BenchlensServer, *args: Any) -> Result:
+        """Args: none, or {"folder"}."""
+        return await save_baseline(ls, _folder(ls, _first_mapping(args)))
+
+    @server.command(convert.REFRESH)
+    @_command
+    async def refresh(ls: BenchlensServer, *args: Any) -> Result:
+        """Re-read configuration, sources and results from scratch."""
+        await ls.refresh_all()
+        return _result("ok", "refreshed")
+
+    @server.command(convert.OPEN_REPORT)
+    @_command
+    async def open_report_command(ls: BenchlensServer, *args: Any) -> Result:
+        """Args: none, or {"folder"}."""
+        return await open_report(ls, _folder(ls, _first_mapping(args)))
+
+    @server.command(convert.CANCEL_RUN)
+    @_command
+    async def cancel_run(ls: BenchlensServer, *args: Any) -> Result:
+        run = ls.active_run
+        if run is None:
+            return _result("ok", "nothing is running")
+        run.cancel()
+        return _result("ok", f"cancelling {run.label}")

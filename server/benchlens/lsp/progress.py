@@ -1,0 +1,92 @@
+"""Work-done progress for long commands, and their cancellation from the client.
+
+A run of `go test` takes seconds to minutes: the client shows a progress bar
+(`window/workDoneProgress/create`, then `$/progress` begin/report/end) with a
+cancel button; `window/workDoneProgress/cancel` reaches us as the cancellation
+of the token's future, which calls `on_cancel`. Clients without progress
+support get the same text as log messages instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+if TYPE_CHECKING:
+    from pygls.lsp.server import LanguageServer
+
+log = logging.getLogger(__name__)
+
+
+def client_supports_progress(server: LanguageServer) -> bool:
+    caps = server.client_capabilities
+    return bool(caps.window and caps.window.work_done_progress)
+
+
+class Progress:
+    """One progress bar; every method is safe to call when the client has none."""
+
+    def __init__(self, server: LanguageServer, title: str, on_cancel: Callable[[], None]) -> None:
+        self._server = server
+        self.title = title
+        self._on_cancel = on_cancel
+        self.token: str | None = None
+        self._future: Future[Any] | None = None
+        self._ended = False
+
+    async def begin(self, message: str | None = None) -> None:
+        if client_supports_progress(self._server):
+            token = f"benchlens-{uuid.uuid4().hex[:12]}"
+            try:
+                await self._server.work_done_progress.create_async(token)
+            except Exception as exc:  # the client refused: carry on without a bar
+                log.info("workDoneProgress/create refused: %s", exc)
+            else:
+                self.token = token
+                self._future = self._server.work_done_progress.tokens.get(token)
+                if self._future is not None:
+                    self._future.add_done_callback(self._cancelled)
+                self._server.work_done_progress.begin(
+                    token,
+                    types.WorkDoneProgressBegin(
+                        title=self.title, message=message, cancellable=True, percentage=0
+                    ),
+                )
+                return
+        self._log(f"{self.title}: {message}" if message else self.title)
+
+    def _cancelled(self, future: Future[Any]) -> None:
+        if future.cancelled() and not self._ended:
+            self._on_cancel()
+
+    def report(self, message: str, percentage: int | None = None) -> None:
+        if self._ended:
+            return
+        if self.token is not None:
+            self._server.work_done_progress.report(
+                self.token, types.WorkDoneProgressReport(message=message, percentage=percentage)
+            )
+        else:
+            self._log(f"{self.title}: {message}")
+
+    def end(self, message: str) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        if self.token is not None:
+            self._server.work_done_progress.end(
+                self.token, types.WorkDoneProgressEnd(message=message)
+            )
+            self._server.work_done_progress.tokens.pop(self.token, None)
+        else:
+            self._log(f"{self.title}: {message}")
+
+    def _log(self, message: str) -> None:
+        self._server.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Info, message=message)
+        )
