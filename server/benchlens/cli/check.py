@@ -7,8 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
-from benchlens.compare import Status, compare
+from benchlens.cli.common import (
+    InputError,
+    load_config_reporting,
+    load_workspace_comparison,
+    warn,
+)
+from benchlens.compare import Status
 from benchlens.goindex import WorkspaceIndex
 from benchlens.views.check import display_path, github_line, text_line
 from benchlens.views.facts import SAVE_BASELINE_HINT, summary_line
@@ -30,20 +35,12 @@ def run(args: argparse.Namespace) -> int:
         return 2
     config = load_config_reporting(root)
     try:
-        current = load_results_or_fail(config.current)
+        comparison = load_workspace_comparison(config)
     except InputError as exc:
         warn(f"{exc} (run `benchlens run` first)")
         return 2
-    baseline = None
-    if config.baseline.exists():
-        try:
-            baseline = load_results_or_fail(config.baseline)
-        except InputError as exc:
-            warn(str(exc))
-            return 2
-    else:
+    if not comparison.has_baseline:
         warn(SAVE_BASELINE_HINT)
-    comparison = compare(baseline, current, config)
     index = WorkspaceIndex([root])
     index.build()
     cwd = Path.cwd()

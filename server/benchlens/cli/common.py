@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from benchlens.compare import Comparison, compare
 from benchlens.config import Config, ConfigIssue, load_config
 from benchlens.results.model import ResultSet
 from benchlens.results.reader import ResultsFileError, load_results
@@ -43,3 +44,14 @@ def load_config_reporting(root: Path) -> Config:
 def report_config_issues(issues: list[ConfigIssue]) -> None:
     for issue in issues:
         warn(f"{issue}")
+
+
+def load_workspace_comparison(config: Config) -> Comparison:
+    """The configured current results against the baseline (none yet: all new).
+
+    Raises InputError when the current results are missing or unreadable, or a
+    baseline exists but cannot be read.
+    """
+    current = load_results_or_fail(config.current)
+    baseline = load_results_or_fail(config.baseline) if config.baseline.exists() else None
+    return compare(baseline, current, config)

@@ -12,9 +12,8 @@ import argparse
 import sys
 from typing import Any
 
-from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
+from benchlens.cli.common import InputError, load_config_reporting, load_workspace_comparison, warn
 from benchlens.cli.run import add_run_options, run_and_store
-from benchlens.compare import compare
 from benchlens.config import relative
 from benchlens.history import atomic_write_text
 from benchlens.views.markdown import render_markdown
@@ -43,22 +42,14 @@ def regression_command(args: argparse.Namespace) -> int:
         if code != 0:
             return code
     try:
-        current = load_results_or_fail(config.current)
+        comparison = load_workspace_comparison(config)
     except InputError as exc:
         warn(f"{exc}; run `benchlens run` first (or drop --no-run)")
         return 2
-    baseline = None
-    if config.baseline.exists():
-        try:
-            baseline = load_results_or_fail(config.baseline)
-        except InputError as exc:
-            warn(str(exc))
-            return 2
-    comparison = compare(baseline, current, config)
     atomic_write_text(config.report, render_markdown(comparison))
     sys.stdout.write(render_text(comparison, color=sys.stdout.isatty()))
     print(f"report: {relative(config, config.report)}")
-    if baseline is None:
+    if not comparison.has_baseline:
         print(
             f"no baseline yet ({relative(config, config.baseline)}): "
             "save these results as the baseline with `benchlens save-baseline`"
