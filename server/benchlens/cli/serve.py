@@ -19,7 +19,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--log-file", type=Path, help="write the server's own log here (stdout is the protocol)"
     )
-    p.add_argument("-v", "--verbose", action="store_true", help="debug logging (with --log-file)")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="debug logging: -v benchlens's own, -vv also every protocol message",
+    )
     p.set_defaults(func=serve_command)
 
 
@@ -33,9 +39,10 @@ def serve_command(args: argparse.Namespace) -> int:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if args.verbose else logging.WARNING)
-    # pygls logs every message at INFO; keep the protocol chatter out of the log by default
-    logging.getLogger("pygls").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    root.setLevel(logging.WARNING)
+    logging.getLogger("benchlens").setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    # pygls logs every message at INFO: only with -vv
+    logging.getLogger("pygls").setLevel(logging.DEBUG if args.verbose > 1 else logging.WARNING)
 
     from benchlens.lsp.server import create_server
 

@@ -396,6 +396,7 @@ async def save_baseline(ls: BenchlensServer, state: FolderState) -> Result:
     if isinstance(outcome, str):
         ls.show(outcome, types.MessageType.Warning)
         return _result("failed", outcome)
+    state.history = None  # a new archived run: the trend changes
     await ls.reload(state, force=True)
     ls.show(outcome[0], types.MessageType.Info)
     return _result("ok", outcome[0], benchmarks=outcome[1])

@@ -17,7 +17,7 @@ from lsprotocol import types
 from benchlens.goindex.model import BenchmarkFunction, RunSite
 from benchlens.lsp import convert
 from benchlens.lsp.server import BenchlensServer
-from benchlens.lsp.state import FolderState, Placed
+from benchlens.lsp.state import FolderState, Placed, settings_layer
 from benchlens.runner.goargs import names_pattern
 from benchlens.views.hover import hover_markdown
 
@@ -100,11 +100,12 @@ def register(server: BenchlensServer) -> None:
     async def did_change_configuration(
         ls: BenchlensServer, params: types.DidChangeConfigurationParams
     ) -> None:
-        settings = params.settings
-        if isinstance(settings, dict) and "benchlens" in settings:
+        # Pushed settings (`{"benchlens": {...}}`) stand in for workspace/configuration,
+        # which is asked again when the client can answer it.
+        pushed = params.settings
+        if isinstance(pushed, dict) and isinstance(pushed.get("benchlens"), dict):
             for uri in ls.folders:
-                ls.client_settings[uri] = {}
-            ls.init_settings = {**ls.init_settings, **settings["benchlens"]}
+                ls.client_settings[uri] = settings_layer(pushed)
         await ls.pull_configuration(ls.folders)
         for state in list(ls.folders.values()):
             await ls.reload_config(state)

@@ -43,6 +43,9 @@ T = TypeVar("T")
 
 #: How long a request waits for the first index and comparison before answering anyway.
 READY_TIMEOUT = 30.0
+#: Quiet time after a results file event before its new view is computed ahead of the
+#: debounce (published only once the debounce has passed without another change).
+PREFETCH_DELAY = 0.02
 #: How long to wait for the client's answer to `workspace/configuration`.
 CONFIG_TIMEOUT = 5.0
 
@@ -85,6 +88,8 @@ class BenchlensServer(LanguageServer):
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._relocate: dict[str, asyncio.TimerHandle] = {}
+        self.prefetcher: Debouncer | None = None
+        self._prefetching: dict[str, asyncio.Task[None]] = {}
         self.unresolved_count = 0
 
     # --- small helpers -----------------------------------------------------------------
@@ -211,6 +216,7 @@ class BenchlensServer(LanguageServer):
         """After `initialized`: settings, folders, index, results, diagnostics, watching."""
         loop = asyncio.get_running_loop()
         self.debouncer = Debouncer(loop, self.options.debounce, self.on_files_changed)
+        self.prefetcher = Debouncer(loop, PREFETCH_DELAY, self.on_results_written)
         self.watcher = Watcher(loop, self.on_file_event)
         roots = self.workspace_roots()
         await self.pull_configuration(uri for uri, _ in roots)
@@ -270,8 +276,14 @@ class BenchlensServer(LanguageServer):
         """
         changed = False
         old_current = state.current.results
+        started = time.perf_counter()
+        prefetch = self._prefetching.get(state.uri)
+        if prefetch is not None and not prefetch.done():
+            await asyncio.wait([prefetch])  # its parse and view are ours to take
         for file in (state.baseline, state.current):
-            parse = await asyncio.to_thread(parse_results, file.path)
+            if not force and file.unchanged_on_disk():
+                continue
+            parse = await asyncio.to_thread(parse_results if force else state.read, file.path)
             if force:
                 if file.stamp != parse.stamp or file.results is None or parse.error:
                     file.accept(parse)
@@ -292,16 +304,26 @@ class BenchlensServer(LanguageServer):
             return False
         if state.current.results is not old_current:
             state.note_results_loaded(old_current)
-        state.history = None
+        parsed = time.perf_counter()
         await self._recompute(state)
+        log.debug(
+            "reload of %s: read %.0f ms, compare+map+publish %.0f ms",
+            state.root,
+            (parsed - started) * 1000,
+            (time.perf_counter() - parsed) * 1000,
+        )
         return True
 
     async def _recompute(self, state: FolderState) -> None:
-        comparison = await asyncio.to_thread(state.compare_now)
-        view = await asyncio.to_thread(state.locate_now, comparison)
-        await asyncio.to_thread(state.snapshot_sources, view.placed, self.document_text)
-        await asyncio.to_thread(state.load_history)
-        state.view = view
+        """Compare, map onto the source and publish; the work runs in one worker hop."""
+
+        def work() -> View:
+            view = state.compute_view(state.baseline.results, state.current.results)
+            state.snapshot_sources(view.placed, self.document_text)
+            state.load_history()
+            return view
+
+        state.view = await asyncio.to_thread(work)
         self.report_results(state)
         self.publish()
 
@@ -330,7 +352,9 @@ class BenchlensServer(LanguageServer):
                 await asyncio.to_thread(state.reload_config, settings)
                 self.report_config(state)
                 state.index = await asyncio.to_thread(state.build_index)
+                state.index_generation += 1
                 state.baseline.stamp = state.current.stamp = None
+                state.history = None
                 await self._load_results(state, force=True)
         self.rewatch()
         await self.refresh_lenses()
@@ -429,16 +453,20 @@ class BenchlensServer(LanguageServer):
                         f"{more}; those lines are skipped",
                         types.MessageType.Warning,
                     )
-        state.shown = {k for k in state.shown if not k.startswith("results:")} | active
         unresolved = state.view.unresolved
         self.unresolved_count = sum(len(s.view.unresolved) for s in self.folders.values())
         if unresolved:
             names = ", ".join(_unresolved_text(u) for u in unresolved[:10])
             more = f" and {len(unresolved) - 10} more" if len(unresolved) > 10 else ""
-            self.log(
-                f"{len(unresolved)} result(s) in {state.root} map to no source file: {names}{more}",
-                types.MessageType.Warning,
-            )
+            key = f"results:unresolved:{names}{more}"
+            active.add(key)
+            if key not in state.shown:
+                self.log(
+                    f"{len(unresolved)} result(s) in {state.root} map to no source file: "
+                    f"{names}{more}",
+                    types.MessageType.Warning,
+                )
+        state.shown = {k for k in state.shown if not k.startswith("results:")} | active
 
     # --- documents and files -------------------------------------------------------------
 
@@ -452,6 +480,7 @@ class BenchlensServer(LanguageServer):
         if state is None or state.index is None:
             return
         state.index.update_document(path, text)
+        state.index_generation += 1
         if path.name.endswith("_test.go") and state.tracker.known(path):
             state.tracker.observe(path, text, state.index.functions_in_file(path), time.time())
         self.relocate_soon(state)
@@ -463,12 +492,42 @@ class BenchlensServer(LanguageServer):
         state = self.folder_of(path)
         if state is not None and state.index is not None and path.suffix == ".go":
             state.index.close_document(path)
+            state.index_generation += 1
             self.relocate_soon(state)
 
     def on_file_event(self, path: Path) -> None:
-        """A watchdog event, now on the loop: wait for the debounce."""
+        """A watchdog event, now on the loop: wait for the debounce (and prepare meanwhile)."""
         if self.debouncer is not None:
             self.debouncer.add(path)
+        if self.prefetcher is not None and self.results_owner(path) is not None:
+            self.prefetcher.add(path, min(PREFETCH_DELAY, self.options.debounce / 2))
+
+    def results_owner(self, path: Path) -> FolderState | None:
+        resolved = _resolved(path)
+        for state in self.folders.values():
+            if resolved in (state.config.baseline, state.config.current):
+                return state
+        return None
+
+    def on_results_written(self, paths: set[Path]) -> None:
+        """Compute the view of rewritten results while the debounce runs (not published)."""
+        for path in paths:
+            state = self.results_owner(path)
+            if state is None:
+                continue
+            running = self._prefetching.get(state.uri)
+            if running is not None and not running.done():
+                continue  # the debounce will read the newest version anyway
+            self._prefetching[state.uri] = self.spawn(self._prefetch(state))
+
+    async def _prefetch(self, state: FolderState) -> None:
+        def work() -> None:
+            base_ok, baseline = state.candidate(state.baseline)
+            cur_ok, current = state.candidate(state.current)
+            if base_ok and cur_ok:
+                state.compute_view(baseline, current)
+
+        await asyncio.to_thread(work)
 
     def on_files_changed(self, paths: set[Path]) -> None:
         """The debounced batch of changed files."""
@@ -490,6 +549,7 @@ class BenchlensServer(LanguageServer):
             sources += [p for p in paths if p.name in ("go.mod", "go.work") and p not in sources]
             if sources and state.index is not None:
                 await asyncio.to_thread(self._refresh_sources, state, sources)
+                state.index_generation += 1
                 self.relocate_soon(state)
             if any(_resolved(p) in results for p in paths):
                 await self.reload(state)

@@ -87,10 +87,11 @@ def split_server_options(
 
 @dataclass(frozen=True)
 class Stamp:
-    """What identifies a version of a file on disk."""
+    """What identifies a version of a file on disk (the inode changes on an atomic rename)."""
 
     mtime_ns: int
     size: int
+    inode: int = 0
 
     @property
     def mtime(self) -> float:
@@ -102,7 +103,7 @@ def stamp_of(path: Path) -> Stamp | None:
         st = path.stat()
     except OSError:
         return None
-    return Stamp(st.st_mtime_ns, st.st_size)
+    return Stamp(st.st_mtime_ns, st.st_size, st.st_ino)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,10 @@ class ResultsFile:
     #: Consecutive suspicious reads of the newest version (see `incomplete_reason`).
     attempts: int = 0
     last_attempt: Stamp | None = None
+
+    def unchanged_on_disk(self) -> bool:
+        """The file is still the version last taken (so it need not be read again)."""
+        return self.attempts == 0 and self.error is None and stamp_of(self.path) == self.stamp
 
     def accept(self, parse: Parse) -> None:
         self.results, self.stamp, self.error = parse.results, parse.stamp, parse.error
@@ -319,6 +324,17 @@ def make_view(comparison: Comparison, placements: Sequence[Placement], config: C
     )
 
 
+@dataclass(frozen=True)
+class _Computed:
+    """A view and exactly what it was computed from (identity, not equality: cheap)."""
+
+    baseline: ResultSet | None
+    current: ResultSet | None
+    generation: int
+    config: Config
+    view: View
+
+
 @dataclass
 class FolderState:
     """One workspace folder: configuration, index, results, and the view derived from them."""
@@ -338,6 +354,10 @@ class FolderState:
     history: History | None = None
     #: Problems already shown to the user, so a reload does not repeat them.
     shown: set[str] = field(default_factory=set)
+    #: Bumped by every change of the index, to know when a computed view is out of date.
+    index_generation: int = 0
+    _parses: dict[Path, Parse] = field(default_factory=dict)
+    _views: list[_Computed] = field(default_factory=list)
 
     @classmethod
     def create(cls, root: Path, uri: str, settings: Mapping[str, Any]) -> FolderState:
@@ -379,15 +399,48 @@ class FolderState:
 
     # -- comparison and findings --
 
-    def compare_now(self) -> Comparison | None:
-        """The comparison of the current view of both results files. Blocking."""
-        current = self.current.results
-        baseline = self.baseline.results
+    def read(self, path: Path) -> Parse:
+        """A results file's parse, reused while the file on disk is the same version. Blocking."""
+        cached = self._parses.get(path)
+        fresh = cached is not None and not cached.changed_while_reading and cached.stamp
+        if cached is not None and fresh and cached.stamp == stamp_of(path):
+            return cached
+        parse = parse_results(path)
+        self._parses[path] = parse
+        return parse
+
+    def candidate(self, file: ResultsFile) -> tuple[bool, ResultSet | None]:
+        """What a results file would show if taken now: (True, its results), or (False, None)
+        when the newest version looks unfinished (then nothing is prepared). Blocking."""
+        if file.unchanged_on_disk():
+            return True, file.results
+        parse = self.read(file.path)
+        if parse.error is not None or incomplete_reason(parse, file.results) is not None:
+            return False, None
+        return True, parse.results
+
+    def compute_view(self, baseline: ResultSet | None, current: ResultSet | None) -> View:
+        """Compare and map onto the source; remembered for the same inputs and index. Blocking.
+
+        The server computes a view as soon as a results file has been rewritten (while
+        it waits out the debounce), so the one it publishes is usually ready.
+        """
+        generation, config = self.index_generation, self.config
+        for entry in self._views:
+            if (
+                entry.baseline is baseline
+                and entry.current is current
+                and entry.generation == generation
+                and entry.config is config
+            ):
+                return entry.view
         if current is None and baseline is None:
-            return None
-        if current is None:
-            current = ResultSet(str(self.config.current))
-        return compare(baseline, current, self.config)
+            view = View()
+        else:
+            side = current if current is not None else ResultSet(str(config.current))
+            view = self.locate_now(compare(baseline, side, config))
+        self._views = [*self._views[-1:], _Computed(baseline, current, generation, config, view)]
+        return view
 
     def locate_now(self, comparison: Comparison | None) -> View:
         """Map a comparison onto the source. Blocking (the index may parse files)."""
