@@ -163,3 +163,24 @@ async def test_settings_from_the_client_and_several_folders(example_copy: Path) 
         # improvement = "off" (from initializationOptions) still applies.
         assert not client.diagnostics.get((example_copy / SEGMENT).as_uri())
         assert handler.as_uri() in client.diagnostics
+
+
+async def test_results_file_replaced_by_delete_and_write(example_copy: Path) -> None:
+    """`rm current.txt; go test ... > current.txt`: the gap shows no flash of "nothing"."""
+    current = example_copy / "benchmark_results" / "current.txt"
+    handler = example_copy / HANDLER
+    text = current.read_text()
+    async with lsp_session(example_copy, init_options={"debounce_ms": 50}) as client:
+        before = await wait_for(lambda: client.diagnostics.get(handler.as_uri()), what="diags")
+        current.unlink()
+        await wait_for(
+            lambda: any("the file is gone" in m.message for m in client.log_messages),
+            what="the server noticing the missing file",
+        )
+        assert client.diagnostics.get(handler.as_uri()) == before
+        current.write_text(text)
+        # Taken again without a change on screen; then a later real change still applies.
+        (example_copy / "benchmark_results" / "current.txt").write_text(
+            (example_copy / "benchmark_results" / "baseline.txt").read_text()
+        )
+        await wait_for(lambda: not client.diagnostics.get(handler.as_uri()), what="update")

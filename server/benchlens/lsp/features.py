@@ -90,10 +90,11 @@ def register(server: BenchlensServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: BenchlensServer, params: None) -> None:
-        if ls.active_run is not None:
-            ls.active_run.cancel()
-        if ls.watcher is not None:
-            ls.watcher.stop()
+        ls.stop_work()
+
+    @server.feature(types.EXIT)
+    def exit_(ls: BenchlensServer, params: None) -> None:
+        ls.stop_work()  # also when the client exits without a shutdown
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     @guarded(None)

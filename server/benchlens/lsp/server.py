@@ -162,6 +162,16 @@ class BenchlensServer(LanguageServer):
                 return False
         return bool(node)
 
+    def stop_work(self) -> None:
+        """Cancel a run (killing its processes) and stop watching: the server is ending."""
+        if self.active_run is not None:
+            self.active_run.cancel()
+        if self.watcher is not None:
+            self.watcher.stop()
+        for debouncer in (self.debouncer, self.prefetcher):
+            if debouncer is not None:
+                debouncer.cancel()
+
     # --- settings ------------------------------------------------------------------------
 
     def read_initialization_options(self, raw: Any) -> None:
@@ -275,7 +285,7 @@ class BenchlensServer(LanguageServer):
         debounce. Returns whether the view changed.
         """
         changed = False
-        old_current = state.current.results
+        old_baseline, old_current = state.baseline.results, state.current.results
         started = time.perf_counter()
         prefetch = self._prefetching.get(state.uri)
         if prefetch is not None and not prefetch.done():
@@ -302,6 +312,8 @@ class BenchlensServer(LanguageServer):
             changed |= (file.stamp, file.error) != before
         if not changed and not force:
             return False
+        if state.baseline.results is not old_baseline:
+            state.history = None  # a new baseline is usually a new archived run too
         if state.current.results is not old_current:
             state.note_results_loaded(old_current)
         parsed = time.perf_counter()

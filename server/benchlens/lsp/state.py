@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -142,6 +143,9 @@ def parse_results(path: Path) -> Parse:
 def incomplete_reason(new: Parse, previous: ResultSet | None) -> str | None:
     """Why `new` looks like a file caught mid-write (then the previous parse is kept)."""
     if new.results is None:
+        gone = new.error is None and new.stamp is None
+        if gone and previous is not None and len(previous) > 0:
+            return "it holds no benchmark: the file is gone (being replaced?)"
         return None
     if new.changed_while_reading:
         return "the file changed while it was read"
@@ -240,6 +244,8 @@ class EditTracker:
     def __init__(self) -> None:
         self._texts: dict[Path, dict[str, str]] = {}
         self._edited: dict[tuple[Path, str], float] = {}
+        # The loop (editor changes) and a worker (disk changes) both record versions.
+        self._lock = threading.Lock()
 
     def known(self, path: Path) -> bool:
         return path in self._texts
@@ -249,17 +255,19 @@ class EditTracker:
     ) -> set[str]:
         """Record a version of a file; returns the functions that changed since the last one."""
         new = function_texts(text, functions)
-        old = self._texts.get(path)
-        self._texts[path] = new
-        if old is None:
-            return set()
-        changed = {name for name, fp in new.items() if old.get(name) != fp}
-        for name in changed:
-            self._edited[(path, name)] = when
-        return changed
+        with self._lock:
+            old = self._texts.get(path)
+            self._texts[path] = new
+            if old is None:
+                return set()
+            changed = {name for name, fp in new.items() if old.get(name) != fp}
+            for name in changed:
+                self._edited[(path, name)] = when
+            return changed
 
     def forget(self, path: Path) -> None:
-        self._texts.pop(path, None)
+        with self._lock:
+            self._texts.pop(path, None)
 
     def edited_at(self, path: Path, function: str) -> float | None:
         return self._edited.get((path, function))
@@ -434,11 +442,9 @@ class FolderState:
                 and entry.config is config
             ):
                 return entry.view
-        if current is None and baseline is None:
-            view = View()
-        else:
-            side = current if current is not None else ResultSet(str(config.current))
-            view = self.locate_now(compare(baseline, side, config))
+        # No current results (not run yet, or deleted): nothing to compare. Showing every
+        # baseline benchmark as missing would be noise, not news.
+        view = View() if current is None else self.locate_now(compare(baseline, current, config))
         self._views = [*self._views[-1:], _Computed(baseline, current, generation, config, view)]
         return view
 
