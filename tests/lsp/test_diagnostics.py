@@ -184,3 +184,25 @@ async def test_results_file_replaced_by_delete_and_write(example_copy: Path) -> 
             (example_copy / "benchmark_results" / "baseline.txt").read_text()
         )
         await wait_for(lambda: not client.diagnostics.get(handler.as_uri()), what="update")
+
+
+async def test_workspace_folders_added_and_removed(example_copy: Path) -> None:
+    other = example_copy.parent / "added"
+    shutil.copytree(example_copy, other)
+    added = other / HANDLER
+    async with lsp_session(example_copy) as client:
+        await wait_for(lambda: client.diagnostics.get((example_copy / HANDLER).as_uri()), what="1")
+        folder = types.WorkspaceFolder(uri=other.as_uri(), name="added")
+        client.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(
+                event=types.WorkspaceFoldersChangeEvent(added=[folder], removed=[])
+            )
+        )
+        await wait_for(lambda: client.diagnostics.get(added.as_uri()), what="added folder")
+        client.workspace_did_change_workspace_folders(
+            types.DidChangeWorkspaceFoldersParams(
+                event=types.WorkspaceFoldersChangeEvent(added=[], removed=[folder])
+            )
+        )
+        await wait_for(lambda: not client.diagnostics.get(added.as_uri()), what="cleared")
+        assert client.diagnostics.get((example_copy / HANDLER).as_uri())

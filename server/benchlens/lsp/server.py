@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Coroutine, Generator, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -36,6 +36,9 @@ from benchlens.lsp.state import (
 )
 from benchlens.lsp.watch import Debouncer, Watcher
 from benchlens.views.findings import Placement
+
+if TYPE_CHECKING:
+    from benchlens.lsp.commands import ActiveRun
 
 log = logging.getLogger(__name__)
 
@@ -84,13 +87,12 @@ class BenchlensServer(LanguageServer):
         self.ready = asyncio.Event()
         self.watcher: Watcher | None = None
         self.debouncer: Debouncer | None = None
-        self.active_run: Any = None  # commands.ActiveRun while a run is in progress
+        self.active_run: ActiveRun | None = None
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._relocate: dict[str, asyncio.TimerHandle] = {}
         self.prefetcher: Debouncer | None = None
         self._prefetching: dict[str, asyncio.Task[None]] = {}
-        self.unresolved_count = 0
 
     # --- small helpers -----------------------------------------------------------------
 
@@ -335,7 +337,11 @@ class BenchlensServer(LanguageServer):
             state.load_history()
             return view
 
-        state.view = await asyncio.to_thread(work)
+        generation = state.index_generation
+        view = await asyncio.to_thread(work)
+        if state.index_generation != generation:  # edited meanwhile: map onto the new text
+            view = state.locate_now(view.comparison)
+        state.view = view
         self.report_results(state)
         self.publish()
 
@@ -441,7 +447,10 @@ class BenchlensServer(LanguageServer):
         for issue in state.config_issues:
             key = f"config:{issue}"
             if key not in state.shown:
-                self.show(f"{issue} — using the default", types.MessageType.Warning)
+                text = str(issue)
+                if "default" not in text:
+                    text += " (the default is used)"
+                self.show(text, types.MessageType.Warning)
         state.shown = {k for k in state.shown if not k.startswith("config:")} | active
 
     def report_results(self, state: FolderState) -> None:
@@ -466,7 +475,6 @@ class BenchlensServer(LanguageServer):
                         types.MessageType.Warning,
                     )
         unresolved = state.view.unresolved
-        self.unresolved_count = sum(len(s.view.unresolved) for s in self.folders.values())
         if unresolved:
             names = ", ".join(_unresolved_text(u) for u in unresolved[:10])
             more = f" and {len(unresolved) - 10} more" if len(unresolved) > 10 else ""
