@@ -29,6 +29,7 @@ demo: setup
 	$(BIN)/benchlens compare $(EXAMPLE)/benchmark_results/baseline.txt $(EXAMPLE)/benchmark_results/current.txt --format text
 	$(BIN)/benchlens compare $(EXAMPLE)/benchmark_results/baseline.txt $(EXAMPLE)/benchmark_results/current.txt --format markdown
 	$(BIN)/benchlens check $(EXAMPLE)
+	$(PY) $(EXAMPLE)/editor_session.py
 
 lint: setup
 	$(BIN)/ruff check server tests benchmarks

@@ -103,5 +103,7 @@ def format_change(pct: float | None) -> str:
         return "+∞%" if pct > 0 else "−∞%"
     if abs(pct) < 0.05:
         return "0%"
+    if pct >= 1000:  # `+768376.7%` says less than `×7,685`
+        return f"×{1 + pct / 100:,.0f}"
     sign = "+" if pct > 0 else "−"
     return f"{sign}{abs(pct):.1f}%"

@@ -46,7 +46,10 @@ async def test_code_lenses(example_copy: Path) -> None:
         found = await lenses(client, handler)
 
         func = line_of(handler, "func BenchmarkProduce(")
-        assert titles_at(found, func) == ["▶ run benchmark", "profile"]
+        # A function with sub-benchmarks sums them up on its own line.
+        assert titles_at(found, func) == ["🔴 2 regressions", "▶ run benchmark", "profile"]
+        validate = line_of(handler, "func BenchmarkValidate(")
+        assert titles_at(found, validate)[0] == "✅ 2 ok"
         assert run_args(found, func) == {
             "folder": example_copy.as_uri(),
             "package": PKG,

@@ -176,3 +176,20 @@ def test_zero_baseline_change(config: Config) -> None:
     (bench,) = run(base, cur, config).benchmarks
     assert bench.status is Status.REGRESSION
     assert bench.metrics[0].change_pct == float("inf")
+
+
+def test_display_of_values_and_changes() -> None:
+    from benchlens.units import format_change, format_value
+
+    assert format_value(1234.0, "ns/op") == "1.23µs"
+    assert format_value(0.714, "ns/op") == "0.714ns"
+    assert format_value(2.5e-6, "sec/op") == "2.50µs"
+    assert format_value(4896, "B/op") == "4.78KiB"
+    assert format_value(12, "allocs/op") == "12"
+    assert format_value(3319.5, "MB/s") == "3320 MB/s"
+    assert format_change(27.34) == "+27.3%"
+    assert format_change(-8.06) == "−8.1%"
+    assert format_change(0.01) == "0%"
+    assert format_change(768376.7) == "×7,685"
+    assert format_change(float("inf")) == "+∞%"
+    assert format_change(None) == "n/a"

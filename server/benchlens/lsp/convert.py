@@ -123,6 +123,11 @@ def status_lens(placed: Placed, stale: bool, several: bool) -> types.CodeLens:
     )
 
 
+def summary_lens(range_: types.Range, title: str) -> types.CodeLens:
+    """A function's summary of its sub-benchmarks, with no action."""
+    return types.CodeLens(range=range_, command=types.Command(title=title, command=""))
+
+
 def action_lenses(
     range_: types.Range, folder: str, package: str, bench: str, label: str
 ) -> list[types.CodeLens]:

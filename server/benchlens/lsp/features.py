@@ -19,6 +19,7 @@ from benchlens.lsp import convert
 from benchlens.lsp.server import BenchlensServer
 from benchlens.lsp.state import FolderState, Placed, settings_layer
 from benchlens.runner.goargs import names_pattern
+from benchlens.views.facts import group_summary
 from benchlens.views.hover import hover_markdown
 
 log = logging.getLogger(__name__)
@@ -159,8 +160,15 @@ def register(server: BenchlensServer) -> None:
                 stale = state.is_stale(placed.bench, path)
                 lenses.append(convert.status_lens(placed, stale, len(on_line) > 1))
         package = state.index.package_of_file(path) if state.index is not None else None
+        placed_here = state.view.placed.get(path, ())
         for target in state.lens_targets(path):
             here = by_line.get(target.line, [])
+            if isinstance(target, BenchmarkFunction) and not here:
+                subs = [p.bench for p in placed_here if p.bench.key.top_level == target.name]
+                if subs:
+                    lenses.append(
+                        convert.summary_lens(convert.target_range(target), group_summary(subs))
+                    )
             if package is None or not convert.runnable(target, bool(here)):
                 continue
             lenses += convert.action_lenses(

@@ -6,6 +6,9 @@ says the same thing about a metric in the same words, so the words live here.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+
 from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta, Status
 from benchlens.units import Better, format_change, format_value
 
@@ -95,18 +98,30 @@ def status_summary(bench: BenchmarkComparison) -> str:
     return text
 
 
+_COUNT_WORDS = {
+    Status.REGRESSION: ("regression", "regressions"),
+    Status.IMPROVEMENT: ("improvement", "improvements"),
+    Status.OK: ("ok", "ok"),
+    Status.MISSING: ("missing", "missing"),
+    Status.NEW: ("new", "new"),
+}
+
+
+def _counts(benches: Iterable[BenchmarkComparison], keep_zero: bool) -> str:
+    counts = Counter(b.status for b in benches)
+    parts = []
+    for status, (one, many) in _COUNT_WORDS.items():
+        n = counts.get(status, 0)
+        if n or keep_zero:
+            parts.append(f"{status.icon} {n} {one if n == 1 else many}")
+    return " · ".join(parts)
+
+
 def summary_line(comparison: Comparison) -> str:
     """`🔴 2 regressions · 🟢 1 improvement · ✅ 9 ok · ⚠️ 0 missing · 🆕 0 new`."""
-    counts = comparison.summary
-    words = {
-        Status.REGRESSION: ("regression", "regressions"),
-        Status.IMPROVEMENT: ("improvement", "improvements"),
-        Status.OK: ("ok", "ok"),
-        Status.MISSING: ("missing", "missing"),
-        Status.NEW: ("new", "new"),
-    }
-    parts = []
-    for status, (one, many) in words.items():
-        n = counts[status.value]
-        parts.append(f"{status.icon} {n} {one if n == 1 else many}")
-    return " · ".join(parts)
+    return _counts(comparison.benchmarks, keep_zero=True)
+
+
+def group_summary(benches: Iterable[BenchmarkComparison]) -> str:
+    """A function's sub-benchmarks at a glance: `🔴 2 regressions · ✅ 3 ok`."""
+    return _counts(benches, keep_zero=False)
