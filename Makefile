@@ -32,8 +32,8 @@ demo: setup
 	$(PY) $(EXAMPLE)/editor_session.py
 
 lint: setup
-	$(BIN)/ruff check server tests benchmarks
-	$(BIN)/ruff format --check server tests benchmarks
+	$(BIN)/ruff check server tests benchmarks examples
+	$(BIN)/ruff format --check server tests benchmarks examples
 
 typecheck: setup
 	$(BIN)/mypy
