@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchlens.cli import main
-from benchlens.cli.profile import safe_dir_name
+from benchlens.runner.profile import safe_dir_name
 from tests.unit.test_runner_helpers import copy_module, env, go_path
 
 pytestmark = pytest.mark.go

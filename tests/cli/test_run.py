@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from benchlens.cli import main
-from benchlens.cli.run import partial_path
 from benchlens.results.reader import load_results
 from benchlens.runner.goargs import go_rewrite, name_pattern
+from benchlens.runner.store import partial_path
 from tests.unit.test_runner_helpers import (
     PREVIOUS,
     QUICK,

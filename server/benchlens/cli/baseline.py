@@ -22,7 +22,6 @@ from benchlens.cli.common import load_config_reporting, warn
 from benchlens.cli.run import (
     INTERRUPTED,
     add_run_options,
-    describe,
     execute,
     report_outcome,
     request_from_args,
@@ -33,6 +32,7 @@ from benchlens.history import git, git_commit, save_baseline_text
 from benchlens.results.model import ResultSet
 from benchlens.results.writer import write_results
 from benchlens.runner import GoNotFound
+from benchlens.runner.store import describe
 
 
 class WorktreeError(Exception):

@@ -5,12 +5,13 @@ times as independent processes, round-robin across packages (see
 `benchlens.runner.session` for why). Progress is a bar on a terminal and plain
 lines otherwise (CI logs, pipes).
 
-What is written, and when:
+What is written, and when (`benchlens.runner.store`):
 - success: the current results file (or `-o`) is replaced atomically; with
   `--merge`, only the benchmarks that ran are replaced and the others kept;
 - a package failed to build or a benchmark failed (exit 1): the current results
   are left untouched and the benchmarks that did complete are written to
   `<current>.partial.txt`, so a broken package never wipes good results;
+- `--merge` into a results file that cannot be read (exit 2): nothing is written;
 - interrupted (Ctrl-C, SIGTERM, SIGKILL): nothing is written; children are killed.
 """
 
@@ -26,11 +27,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
-from benchlens.cli.common import InputError, load_config_reporting, warn
+from benchlens.cli.common import load_config_reporting, warn
 from benchlens.config import Config, relative
-from benchlens.history import merge_into_file, write_results_atomic
-from benchlens.results.model import Result, ResultSet
-from benchlens.results.reader import ResultsFileError
+from benchlens.results.model import Result
 from benchlens.runner import (
     BenchmarkFinished,
     BenchmarkSession,
@@ -45,6 +44,7 @@ from benchlens.runner import (
     RunOutcome,
     RunRequest,
 )
+from benchlens.runner.store import StoreError, describe, store_outcome
 
 #: Exit status for an interrupted command (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
@@ -265,41 +265,6 @@ def execute(request: RunRequest, progress: Any | None = None) -> RunOutcome:
         display.close()
 
 
-# -- storing ------------------------------------------------------------------
-
-
-def partial_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.partial{path.suffix or '.txt'}")
-
-
-def store_outcome(
-    outcome: RunOutcome, path: Path, *, merge: bool, header: dict[str, str] | None = None
-) -> Path | None:
-    """Write the results of a finished run as the run command promises (module doc).
-    Returns the file written, or None."""
-    results = outcome.results
-    if not results.benchmarks:
-        return None
-    if not outcome.ok:
-        target = partial_path(path)
-        write_results_atomic(target, results, header)
-        return target
-    if merge:
-        try:
-            merge_into_file(path, results)
-        except ResultsFileError as exc:
-            raise InputError(f"cannot merge into {path}: {exc}") from exc
-        return path
-    write_results_atomic(path, results, header)
-    return path
-
-
-def describe(results: ResultSet) -> str:
-    n = len(results)
-    samples = sum(len(b.iterations) for b in results)
-    return f"{n} benchmark{'s' if n != 1 else ''}, {samples} sample{'s' if samples != 1 else ''}"
-
-
 def report_outcome(outcome: RunOutcome, config: Config, written: Path | None, target: Path) -> int:
     """Print what happened and return the exit code of a run."""
     if outcome.cancelled:
@@ -337,7 +302,7 @@ def run_and_store(
         return report_outcome(outcome, config, None, target), outcome
     try:
         written = store_outcome(outcome, target, merge=merge)
-    except InputError as exc:
+    except StoreError as exc:
         warn(str(exc))
         return 2, outcome
     return report_outcome(outcome, config, written, target), outcome
@@ -356,5 +321,4 @@ __all__: Sequence[str] = (
     "request_from_args",
     "run_and_store",
     "signals_as_interrupt",
-    "store_outcome",
 )

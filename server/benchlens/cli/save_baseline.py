@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
-from benchlens.cli.run import describe
 from benchlens.config import relative
 from benchlens.history import git_commit, save_baseline_text
+from benchlens.runner.store import describe
 
 
 def register(sub: Any) -> None:

@@ -2,10 +2,10 @@
 
 Each command answers with a JSON object `{"status": "ok" | "cancelled" | "failed" |
 "refused", "message": ...}` and also tells the user (`window/showMessage`) when
-something did not work. Runs go through the runner's `BenchmarkSession` in a worker
-thread; only one run at a time, cancellable from the progress bar, `$/cancelRequest`
-or `benchlens.cancelRun`. Nothing that executes project code starts in an
-untrusted workspace.
+something did not work. Runs go through the runner's `BenchmarkSession`, profiles
+through its `Profiler`, in a worker thread; only one at a time, cancellable from the
+progress bar, `$/cancelRequest` or `benchlens.cancelRun`. Nothing that executes
+project code starts in an untrusted workspace.
 """
 
 from __future__ import annotations
@@ -16,12 +16,10 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from lsprotocol import types
 
-from benchlens.cli.profile import safe_dir_name
-from benchlens.cli.run import describe, store_outcome
 from benchlens.config import relative
 from benchlens.history import atomic_write_text, git_commit, save_baseline_text
 from benchlens.lsp import convert
@@ -39,12 +37,16 @@ from benchlens.runner import (
     RunEvent,
     RunOutcome,
     RunRequest,
+    names_pattern,
 )
+from benchlens.runner.profile import ProfileOutcome, Profiler, ProfileRequest, ProfileStep
+from benchlens.runner.store import StoreError, describe, store_outcome
 from benchlens.views.markdown import render_markdown
 
 log = logging.getLogger(__name__)
 
 Result = dict[str, Any]
+T = TypeVar("T")
 #: Lines of Go's error output shown in a failure message.
 ERROR_LINES = 12
 
@@ -148,15 +150,19 @@ def parse_target(ls: BenchlensServer, args: tuple[Any, ...], need_bench: bool) -
 # --- runs ----------------------------------------------------------------------------------------
 
 
-class ActiveRun:
-    """The one run in progress: what it is and how to stop it."""
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
 
-    def __init__(self, label: str, session: BenchmarkSession) -> None:
+
+class ActiveRun:
+    """The one run (or profile) in progress: what it is and how to stop it."""
+
+    def __init__(self, label: str, job: Cancellable) -> None:
         self.label = label
-        self.session = session
+        self.job = job
 
     def cancel(self) -> None:
-        self.session.cancel()
+        self.job.cancel()
 
 
 class _Reporter:
@@ -225,45 +231,64 @@ def _watch_request_cancel(ls: BenchlensServer, run: ActiveRun) -> None:
         future.add_done_callback(cancelled)
 
 
+async def _in_worker(
+    ls: BenchlensServer,
+    job: Cancellable,
+    work: Callable[[Progress], T],
+    label: str,
+    title: str,
+) -> tuple[T | None, Progress, Result | None]:
+    """`work(progress)` in a worker thread as the active run, with a progress bar whose
+    cancel button cancels `job`; (its value, progress, error result)."""
+    run = ActiveRun(label, job)
+    ls.active_run = run
+    progress = Progress(ls, title, run.cancel)
+    try:
+        _watch_request_cancel(ls, run)
+        await progress.begin("listing packages")
+        try:
+            value = await asyncio.to_thread(work, progress)
+        except GoNotFound as exc:
+            progress.end(str(exc))
+            ls.show(str(exc), types.MessageType.Error)
+            return None, progress, _result("failed", str(exc))
+        except asyncio.CancelledError:
+            job.cancel()
+            progress.end("cancelled")
+            raise
+        return value, progress, None
+    finally:
+        ls.active_run = None
+
+
 async def _run_session(
     ls: BenchlensServer, request: RunRequest, label: str, title: str
 ) -> tuple[RunOutcome | None, Progress, Result | None]:
     """Run `request` with progress; (outcome, progress, error result)."""
     loop = asyncio.get_running_loop()
     session = BenchmarkSession(request)
-    run = ActiveRun(label, session)
-    ls.active_run = run
-    progress = Progress(ls, title, run.cancel)
-    try:
-        _watch_request_cancel(ls, run)
-        await progress.begin("listing packages")
+
+    def work(progress: Progress) -> RunOutcome:  # worker thread
         reporter = _Reporter(progress)
 
-        def on_event(event: RunEvent) -> None:  # worker thread
+        def on_event(event: RunEvent) -> None:
             if isinstance(event, _REPORTED):
                 loop.call_soon_threadsafe(reporter, event)
 
-        try:
-            outcome = await asyncio.to_thread(session.run, on_event)
-        except GoNotFound as exc:
-            progress.end(str(exc))
-            ls.show(str(exc), types.MessageType.Error)
-            return None, progress, _result("failed", str(exc))
-        except asyncio.CancelledError:
-            session.cancel()
-            progress.end("cancelled")
-            raise
-        return outcome, progress, None
-    finally:
-        ls.active_run = None
+        return session.run(on_event)
+
+    return await _in_worker(ls, session, work, label, title)
+
+
+def _clip(text: str) -> str:
+    """Go's error output, cut to ERROR_LINES lines for a message."""
+    lines = text.splitlines()
+    return "\n".join(lines[:ERROR_LINES]) + ("\n..." if len(lines) > ERROR_LINES else "")
 
 
 def _failure_text(outcome: RunOutcome) -> str:
-    first = outcome.failures[0]
-    lines = str(first).splitlines()
-    text = "\n".join(lines[:ERROR_LINES]) + ("\n..." if len(lines) > ERROR_LINES else "")
     more = f" (and {len(outcome.failures) - 1} more)" if len(outcome.failures) > 1 else ""
-    return f"{text}{more}"
+    return f"{_clip(str(outcome.failures[0]))}{more}"
 
 
 async def run_target(ls: BenchlensServer, target: Target, what: str) -> Result:
@@ -289,7 +314,13 @@ async def run_target(ls: BenchlensServer, target: Target, what: str) -> Result:
     if outcome.cancelled:
         progress.end("cancelled; results not written")
         return _result("cancelled", f"{target.label}: cancelled; results not written")
-    written = await asyncio.to_thread(store_outcome, outcome, state.config.current, merge=True)
+    try:
+        written = await asyncio.to_thread(store_outcome, outcome, state.config.current, merge=True)
+    except StoreError as exc:
+        message = f"{target.label}: {exc}"
+        progress.end("failed")
+        ls.show(message, types.MessageType.Error)
+        return _result("failed", message)
     if outcome.failures:
         where = f"; completed results in {relative(state.config, written)}" if written else ""
         message = f"{target.label}: {_failure_text(outcome)}{where}"
@@ -315,6 +346,10 @@ async def run_target(ls: BenchlensServer, target: Target, what: str) -> Result:
     )
 
 
+#: Progress percentage as each profiling step begins.
+_STEP_PERCENT = {"find": 0, "build": 10, "run": 40, "top": 90}
+
+
 async def profile_target(ls: BenchlensServer, target: Target) -> Result:
     """CPU and memory profiles of one benchmark, and the commands that open them."""
     state = target.state
@@ -324,47 +359,62 @@ async def profile_target(ls: BenchlensServer, target: Target) -> Result:
         return refused
     if not target.package:
         raise BadArguments('profile needs "package" (an import path)')
-    name = target.names[0] if target.names else target.label
-    out_dir = state.config.current.parent / "profiles" / safe_dir_name(name)
-    await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
-    cpu, mem = out_dir / "cpu.prof", out_dir / "mem.prof"
-    request = RunRequest.from_config(
+    request = ProfileRequest.from_config(
         state.config,
+        target.names[0] if target.names else target.label,
+        pattern=names_pattern(target.names) if target.names else target.bench,
+        package=target.package,
         mode=target.mode,
         benchtime=target.benchtime,
-        count=1,
-        bench=target.bench,
-        names=target.names,
-        packages=[target.package],
     )
-    request = RunRequest(
-        **{
-            **request.__dict__,
-            "flags": (*request.flags, f"-cpuprofile={cpu}", f"-memprofile={mem}"),
-        }
-    )
-    outcome, progress, error = await _run_session(
-        ls, request, target.label, f"benchlens: profile {target.label}"
+    loop = asyncio.get_running_loop()
+    profiler = Profiler(request)
+
+    def work(progress: Progress) -> ProfileOutcome:  # worker thread
+        def report(message: str, percent: int) -> None:
+            loop.call_soon_threadsafe(progress.report, message, percent)
+
+        def on_step(step: ProfileStep) -> None:
+            texts = {
+                "find": f"finding {step.package or target.label}",
+                "build": f"building {step.package}",
+                "run": f"running {target.label} (benchtime {request.benchtime})",
+                "top": "reading the CPU profile",
+            }
+            report(texts[step.step], _STEP_PERCENT[step.step])
+
+        def on_line(line: str) -> None:
+            if line.startswith("Benchmark"):
+                report(" ".join(line.split()), _STEP_PERCENT["run"])
+
+        return profiler.run(on_line, on_step)
+
+    outcome, progress, error = await _in_worker(
+        ls, profiler, work, target.label, f"benchlens: profile {target.label}"
     )
     if outcome is None:
         return error or _result("failed", "the run did not start")
     if outcome.cancelled:
         progress.end("cancelled")
         return _result("cancelled", f"{target.label}: profiling cancelled")
-    if outcome.failures or not cpu.exists():
-        text = _failure_text(outcome) if outcome.failures else "no benchmark of that name ran"
+    if outcome.failure is not None:
+        text = _clip(str(outcome.failure))
         progress.end("failed")
         ls.show(f"{target.label}: {text}", types.MessageType.Error)
         return _result("failed", text)
-    commands = [
-        f"go tool pprof -top {cpu}",
-        f"go tool pprof -http=:8080 {cpu}",
-        f"go tool pprof -http=:8080 -sample_index=alloc_space {mem}",
-    ]
-    message = f"{target.label}: profiles in {out_dir}; open with: {commands[1]}"
-    progress.end(f"profiles in {out_dir}")
+    commands = outcome.commands()
+    message = f"{target.label}: profiles in {outcome.out_dir}; open with: {commands[0]}"
+    progress.end(f"profiles in {outcome.out_dir}")
     ls.show(message, types.MessageType.Info)
-    return _result("ok", message, cpu=str(cpu), mem=str(mem), commands=commands)
+    return _result(
+        "ok",
+        message,
+        cpu=str(outcome.cpu),
+        mem=str(outcome.mem),
+        binary=str(outcome.binary),
+        commands=commands,
+        top=list(outcome.top),
+    )
 
 
 # --- the other commands --------------------------------------------------------------------------

@@ -198,6 +198,106 @@ class StreamingProcess:
         return self.returncode
 
 
+class Cancelled(Exception):
+    """Raised in the worker thread of cancelled work; the work's `run()` catches it."""
+
+
+class ChildSlot:
+    """The one child process a piece of work (a benchmark session, a profile) runs at
+    a time, and the cancellation of that work from any thread: `cancel()` kills the
+    current child's process group, and no child starts after it (`start` raises
+    `Cancelled`). `env` is the environment of every child (None: this process's).
+    """
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self.env = dict(env) if env is not None else None
+        self._lock = threading.Lock()
+        self._cancelled = threading.Event()
+        self._current: StreamingProcess | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        """Thread-safe and idempotent; never blocks."""
+        with self._lock:
+            self._cancelled.set()
+            proc = self._current
+        if proc is not None:
+            proc.terminate()
+
+    def check(self) -> None:
+        """Raise `Cancelled` if the work was cancelled."""
+        if self.cancelled:
+            raise Cancelled
+
+    def start(self, argv: Sequence[str], cwd: str | Path) -> StreamingProcess:
+        """Start `argv` as the current child; pair with `finish` in a `finally`."""
+        proc = StreamingProcess(argv, cwd, self.env)
+        with self._lock:
+            if self._cancelled.is_set():
+                raise Cancelled
+            self._current = proc
+            try:
+                proc.start()
+            except ProcessCancelled as exc:
+                raise Cancelled from exc
+        return proc
+
+    def finish(self, proc: StreamingProcess) -> int:
+        """`proc.finish()`: its exit code; it is no longer the current child."""
+        try:
+            return proc.finish()
+        finally:
+            with self._lock:
+                self._current = None
+
+    def capture(self, argv: Sequence[str], cwd: str | Path) -> tuple[int, str]:
+        """Run to completion: (exit code, merged output); `Cancelled` if cancelled."""
+        proc = self.start(argv, cwd)
+        try:
+            out = "\n".join(proc.lines())
+        finally:
+            code = self.finish(proc)
+        self.check()
+        return code, out
+
+    @contextlib.contextmanager
+    def adopting(self) -> Iterator[Callable[[StreamingProcess], None]]:
+        """An `on_start` callback (for `run_captured`, `list_packages`) that makes the
+        process started elsewhere the current child while the block runs."""
+
+        def adopt(proc: StreamingProcess) -> None:
+            with self._lock:
+                self._current = proc
+            if self.cancelled:
+                proc.terminate()
+
+        try:
+            yield adopt
+        finally:
+            with self._lock:
+                self._current = None
+
+
+class CancellableWork:
+    """Work (a benchmark session, a profile) whose children run through one
+    `ChildSlot`, driven by `run()` in one thread and cancelled from any other."""
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self._slot = ChildSlot(env)
+
+    def cancel(self) -> None:
+        """Stop: kills the running child's process group; no new child starts.
+        Thread-safe and idempotent; `run()` then returns with `cancelled=True`."""
+        self._slot.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._slot.cancelled
+
+
 def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace").rstrip("\r")
 

@@ -50,7 +50,7 @@ from benchlens.runner.goargs import (
     split_flags,
 )
 from benchlens.runner.gotool import GoListError, has_benchmarks, list_packages, resolve_go
-from benchlens.runner.process import ProcessCancelled, StreamingProcess
+from benchlens.runner.process import CancellableWork, Cancelled
 
 EventCallback = Callable[[RunEvent], None]
 
@@ -120,10 +120,6 @@ class RunRequest:
         )
 
 
-class _Cancelled(Exception):
-    pass
-
-
 @dataclass
 class _RunState:
     package: str = ""
@@ -135,40 +131,27 @@ def _binary_name(index: int, import_path: str) -> str:
     return f"{index:03d}-{re.sub(r'[^A-Za-z0-9._-]+', '_', import_path)}.test"
 
 
-def _tail(lines: Sequence[str]) -> str:
+def error_tail(lines: Sequence[str]) -> str:
+    """The end of a child's output, where Go puts the error: at most MAX_ERROR_LINES lines."""
     kept = list(lines[-MAX_ERROR_LINES:])
     if len(lines) > MAX_ERROR_LINES:
         kept.insert(0, f"... ({len(lines) - MAX_ERROR_LINES} lines before)")
     return "\n".join(kept).strip("\n")
 
 
-class BenchmarkSession:
-    """Runs one `RunRequest`. Not reusable: one session, one run."""
+class BenchmarkSession(CancellableWork):
+    """Runs one `RunRequest`. Not reusable: one session, one run. `cancel()` may be
+    called from any thread; `run()` then returns with `cancelled=True`."""
 
     def __init__(self, request: RunRequest) -> None:
+        super().__init__(request.env)
         self.request = request
-        self._lock = threading.Lock()
-        self._cancelled = threading.Event()
-        self._current: StreamingProcess | None = None
         self._state = _RunState()
         self._emit: EventCallback = lambda _event: None
         self._failures: list[PackageFailure] = []
         self._packages: tuple[GoPackage, ...] = ()
 
     # -- control -----------------------------------------------------------
-
-    def cancel(self) -> None:
-        """Stop the run: kills the running child's process group; no new child starts.
-        Thread-safe and idempotent; `run()` then returns with `cancelled=True`."""
-        with self._lock:
-            self._cancelled.set()
-            proc = self._current
-        if proc is not None:
-            proc.terminate()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled.is_set()
 
     def run(self, on_event: EventCallback | None = None) -> RunOutcome:
         """Run everything, calling `on_event` for each event in order (in this thread).
@@ -184,7 +167,7 @@ class BenchmarkSession:
                 results.add(record)
                 if isinstance(record, Result):
                     self._emit(BenchmarkFinished(record.key.package, record, self._state.run or 1))
-        except _Cancelled:
+        except Cancelled:
             pass
         finally:
             lines.close()  # a failing callback must not leave a child running
@@ -225,36 +208,6 @@ class BenchmarkSession:
 
     # -- children ----------------------------------------------------------
 
-    def _start(self, argv: Sequence[str], cwd: Path) -> StreamingProcess:
-        env = dict(self.request.env) if self.request.env is not None else None
-        proc = StreamingProcess(argv, cwd, env)
-        with self._lock:
-            if self._cancelled.is_set():
-                raise _Cancelled
-            self._current = proc
-            try:
-                proc.start()
-            except ProcessCancelled as exc:
-                raise _Cancelled from exc
-        return proc
-
-    def _finish(self, proc: StreamingProcess) -> int:
-        try:
-            return proc.finish()
-        finally:
-            with self._lock:
-                self._current = None
-
-    def _capture(self, argv: Sequence[str], cwd: Path) -> tuple[int, str]:
-        proc = self._start(argv, cwd)
-        try:
-            out = "\n".join(proc.lines())
-        finally:
-            code = self._finish(proc)
-        if self.cancelled:
-            raise _Cancelled
-        return code, out
-
     def _fail(self, package: str, stage: Stage, message: str, run: int = 0) -> None:
         failure = PackageFailure(package, stage, message, run)
         self._failures.append(failure)
@@ -265,24 +218,16 @@ class BenchmarkSession:
     def _list(self, go: str) -> list[GoPackage]:
         req = self.request
         build_flags = split_flags(req.flags).build
-
-        def on_start(proc: StreamingProcess) -> None:
-            with self._lock:
-                self._current = proc
-            if self.cancelled:
-                proc.terminate()
-
+        slot = self._slot
         try:
-            env = dict(req.env) if req.env is not None else None
-            packages = list_packages(go, req.root, req.packages, build_flags, env, on_start)
+            with slot.adopting() as on_start:
+                packages = list_packages(
+                    go, req.root, req.packages, build_flags, slot.env, on_start
+                )
         except GoListError as exc:
             self._fail(" ".join(req.packages), "list", str(exc))
             return []
-        finally:
-            with self._lock:
-                self._current = None
-        if self.cancelled:
-            raise _Cancelled
+        slot.check()
         for pkg in packages:
             if pkg.error and not pkg.test_files:
                 # go list -e reports what it could not load (a missing directory, a
@@ -310,7 +255,7 @@ class BenchmarkSession:
                 binary = Path(bindir) / _binary_name(index, pkg.import_path)
                 self._emit(BuildStarted(pkg.import_path))
                 t0 = time.monotonic()
-                code, out = self._capture(
+                code, out = self._slot.capture(
                     [go, *build_test_binary_args(pkg.import_path, str(binary), flags.build)],
                     req.root,
                 )
@@ -344,18 +289,17 @@ class BenchmarkSession:
         t0 = time.monotonic()
         # A binary run directly may not print `pkg:`: say it ourselves before its output.
         yield f"pkg: {pkg.import_path}"
-        proc = self._start([str(binary), *args], pkg.dir)
+        proc = self._slot.start([str(binary), *args], pkg.dir)
         on_partial = self._partial_watcher(state)
         try:
             for line in proc.lines(on_partial):
                 yield from self._route(state, line)
         finally:
-            code = self._finish(proc)
-        if self.cancelled:
-            raise _Cancelled
+            code = self._slot.finish(proc)
+        self._slot.check()
         ok = code == 0
         if not ok:
-            text = _tail(state.errors) or "(no output)"
+            text = error_tail(state.errors) or "(no output)"
             self._fail(pkg.import_path, "test", f"{text}\nexit status {code}", run)
         self._emit(PackageFinished(pkg.import_path, run, ok, time.monotonic() - t0))
         return ok
@@ -410,7 +354,7 @@ class BenchmarkSession:
             ),
         ]
         state = self._state = _RunState("", 1)
-        proc = self._start(argv, req.root)
+        proc = self._slot.start(argv, req.root)
         started: dict[str, float] = {}
         # Compile errors come as `# pkg [pkg.test]` blocks, possibly long before that
         # package's `FAIL pkg [build failed]` line.
@@ -444,20 +388,19 @@ class BenchmarkSession:
                         seen_fail = True
                         if "[build failed]" in line:
                             text = build_errors.get(pkg) or ["(see the build errors above)"]
-                            self._fail(pkg, "build", _tail(text), 1)
+                            self._fail(pkg, "build", error_tail(text), 1)
                         else:
-                            self._fail(pkg, "test", _tail(state.errors), 1)
+                            self._fail(pkg, "test", error_tail(state.errors), 1)
                     elapsed = time.monotonic() - started.pop(pkg, time.monotonic())
                     self._emit(PackageFinished(pkg, 1, ok, elapsed))
                     state.errors = []
                     continue
                 yield from self._route(state, line)
         finally:
-            code = self._finish(proc)
-        if self.cancelled:
-            raise _Cancelled
+            code = self._slot.finish(proc)
+        self._slot.check()
         if code != 0 and not seen_fail:
-            message = _tail(state.errors) or f"exit status {code}"
+            message = error_tail(state.errors) or f"exit status {code}"
             self._fail(" ".join(req.packages), "test", message, 1)
 
 
