@@ -28,14 +28,31 @@ COMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_modules(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The subcommand modules to import for `argv`: only the one it names, so that a
+    broken sibling cannot break `benchlens serve`; all of them for `--help`, no
+    command or an unknown one (argparse lists every command then)."""
+    if argv is None:
+        return COMMANDS
+    for arg in argv:
+        if arg == "--" or (len(arg) > 2 and "--help".startswith(arg)) or arg == "-h":
+            return COMMANDS
+        if arg.startswith("-"):
+            continue  # the top-level options take no value
+        module = arg.replace("-", "_")
+        return (module,) if module in COMMANDS else COMMANDS
+    return COMMANDS
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv` (None: every command)."""
     parser = argparse.ArgumentParser(
         prog="benchlens",
         description="Go benchmark results compared against a baseline, in the editor and in CI.",
     )
     parser.add_argument("--version", action="version", version=f"benchlens {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in command_modules(argv):
         try:
             module = importlib.import_module(f"benchlens.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -47,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
