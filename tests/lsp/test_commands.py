@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,15 @@ async def test_untrusted_workspace_refuses_to_run(example_copy: Path) -> None:
         # Reading and comparing still work.
         small = line_of(handler, 'b.Run("small"')
         assert "Regression" in (await hover_at(client, handler, small, col=4) or "")
+        # Saving a baseline is a file operation; it does not ask the repository's git.
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+        subprocess.run(["git", "init", "-q"], cwd=example_copy, check=True)
+        subprocess.run(["git", "add", "-A"], cwd=example_copy, check=True)
+        subprocess.run([*git, "commit", "-qm", "x"], cwd=example_copy, check=True)
+        result = await execute(client, "benchlens.saveBaseline")
+        assert result["status"] == "ok", result
+        baseline = (example_copy / "benchmark_results" / "baseline.txt").read_text()
+        assert "commit: unknown" in baseline.splitlines()[:3]
 
 
 async def test_profile_benchmark(example_copy: Path, quick_run: dict[str, Any]) -> None:

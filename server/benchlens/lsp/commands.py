@@ -433,7 +433,8 @@ async def save_baseline(ls: BenchlensServer, state: FolderState) -> Result:
         count = len(results) if results is not None else 0
         if count == 0:
             return f"{relative(config, current)}: no benchmark results to save"
-        commit = git_commit(config.root)
+        # git reads the repository's own config (hooks, fsmonitor): not in an untrusted one.
+        commit = git_commit(config.root) if ls.trusted(state) else None
         saved = save_baseline_text(text, config.baseline, config.history, commit=commit)
         at = f"commit {commit[:7]}" if commit else "no git commit"
         return (
