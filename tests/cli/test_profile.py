@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from benchlens.cli import main
 from benchlens.runner.profile import safe_dir_name
-from tests.unit.test_runner_helpers import copy_module, env, go_path
+from tests.unit.test_runner_helpers import (
+    benchlens_argv,
+    copy_module,
+    env,
+    go_path,
+    processes_in,
+    wait_no_processes_in,
+)
 
 pytestmark = pytest.mark.go
 
@@ -67,3 +76,31 @@ def test_profile_with_pkg_and_errors(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "no package" in capsys.readouterr().err
     assert main([*args, "BenchmarkWork", "--pkg", "./fast"]) == 2
     assert "no benchmark of that name" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_profile_exits_130_and_leaves_no_process(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    root = copy_module("basic", tmp_path)
+    proc = subprocess.Popen(
+        benchlens_argv("profile", "-C", str(root), "BenchmarkWork", "--benchtime", "60s"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env(),
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("profile BenchmarkWork"):
+            break
+    else:
+        pytest.fail("the profile never started")
+    deadline = time.monotonic() + 30
+    while not processes_in(root) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_in(root), "expected the test binary running"
+    proc.send_signal(sig)
+    assert proc.wait(timeout=30) == 130
+    assert "interrupted" in proc.stdout.read()
+    assert not wait_no_processes_in(root)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchlens.cli.common import load_config_reporting, warn
-from benchlens.cli.run import INTERRUPTED, signals_as_interrupt
+from benchlens.cli.run import INTERRUPTED, signals_cancel
 from benchlens.runner.gotool import GoNotFound
 from benchlens.runner.profile import (
     FailureStage,
@@ -57,8 +57,9 @@ def profile_command(args: argparse.Namespace) -> int:
             print(f"profile {bench} in {step.package} (benchtime {request.benchtime})", flush=True)
 
     try:
-        with signals_as_interrupt():
-            outcome = Profiler(request).run(lambda line: print(line, flush=True), on_step)
+        profiler = Profiler(request)
+        with signals_cancel(profiler):
+            outcome = profiler.run(lambda line: print(line, flush=True), on_step)
     except GoNotFound as exc:
         warn(str(exc))
         return 2

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from benchlens.cli.common import load_config_reporting, warn
 from benchlens.config import Config, relative
@@ -144,6 +144,36 @@ def signals_as_interrupt() -> Iterator[None]:
             signal.signal(s, h)
 
 
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
+@contextlib.contextmanager
+def signals_cancel(work: Cancellable) -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP cancel `work` instead of raising KeyboardInterrupt.
+
+    An exception raised at an arbitrary bytecode can leave the runner's locks held
+    and its clean-up waiting on them forever; a cancel is the runner's own,
+    orderly way out (children killed, the outcome marked cancelled). The cancel is
+    made from a new thread, since the handler interrupts the main thread wherever
+    it is, possibly holding the very lock `cancel()` takes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        threading.Thread(target=work.cancel, name="benchlens-cancel", daemon=True).start()
+
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    old = {s: signal.signal(s, handler) for s in signals}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
 # -- progress -----------------------------------------------------------------
 
 
@@ -253,12 +283,11 @@ class RichProgress:
 
 
 def execute(request: RunRequest, progress: Any | None = None) -> RunOutcome:
-    """Run with progress on stdout; Ctrl-C/SIGTERM cancel (KeyboardInterrupt propagates
-    after the children are gone)."""
+    """Run with progress on stdout; Ctrl-C/SIGTERM cancel the run (the outcome says so)."""
     display = progress or (RichProgress() if sys.stdout.isatty() else PlainProgress())
     session = BenchmarkSession(request)
     try:
-        with signals_as_interrupt():
+        with signals_cancel(session):
             return session.run(display)
     finally:
         session.cancel()
@@ -321,4 +350,5 @@ __all__: Sequence[str] = (
     "request_from_args",
     "run_and_store",
     "signals_as_interrupt",
+    "signals_cancel",
 )
