@@ -13,7 +13,8 @@ from tests.unit.test_runner_helpers import PREVIOUS, copy_module, write_text
 pytestmark = pytest.mark.go
 
 #: Enough iterations and runs for a significant test at alpha 0.05 (n >= 4 per side).
-SETTINGS = ("--benchtime", "100x", "--count", "5", "--bench", "Work")
+# Enough iterations per sample that a 4x slowdown stands out of a loaded machine's noise.
+SETTINGS = ("--benchtime", "1000x", "--count", "5", "--bench", "Work")
 
 
 def test_slower_code_is_a_regression(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
