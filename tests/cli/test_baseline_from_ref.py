@@ -36,7 +36,7 @@ def repo_with_two_commits(tmp_path: Path) -> tuple[Path, str, str]:
     git(repo, "commit", "-q", "-m", "first")
     first = git(repo, "rev-parse", "HEAD")
     slow = root / "slow" / "slow.go"
-    slow.write_text(slow.read_text().replace("const loops = 2000", "const loops = 8000"))
+    slow.write_text(slow.read_text().replace("const loops = 2000", "const loops = 80000"))
     git(repo, "commit", "-q", "-am", "second: slower")
     return root, first, git(repo, "rev-parse", "HEAD")
 
@@ -53,7 +53,7 @@ def test_from_ref_saves_the_old_commit_as_baseline(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root, first, _second = repo_with_two_commits(tmp_path)
-    settings = ["--benchtime", "1000x", "--count", "5", "--bench", "Work"]  # 4x stands out
+    settings = ["--benchtime", "200x", "--count", "5", "--bench", "Work"]  # 40x stands out
     assert main(["baseline", "-C", str(root), "--from-ref", "HEAD~1", *settings]) == 0
     assert f"({first[:7]})" in capsys.readouterr().out
     baseline = root / "benchmark_results" / "baseline.txt"
@@ -67,7 +67,7 @@ def test_from_ref_saves_the_old_commit_as_baseline(
     assert len(worktrees(tmp_path / "repo")) == 1  # only the main one
     assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("benchlens-worktree-*/go.mod"))
     # The workspace itself was not touched: still the slow commit, and it regressed.
-    assert "const loops = 8000" in (root / "slow" / "slow.go").read_text()
+    assert "const loops = 80000" in (root / "slow" / "slow.go").read_text()
     assert main(["regression", "-C", str(root), *settings]) == 1
 
 
