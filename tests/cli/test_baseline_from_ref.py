@@ -12,7 +12,7 @@ import pytest
 from benchlens.cli import main
 from benchlens.history import list_history
 from benchlens.results.reader import load_results
-from tests.unit.test_runner_helpers import copy_module
+from tests.runner_helpers import copy_module
 
 pytestmark = pytest.mark.go
 

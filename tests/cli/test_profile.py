@@ -11,7 +11,7 @@ import pytest
 
 from benchlens.cli import main
 from benchlens.runner.profile import safe_dir_name
-from tests.unit.test_runner_helpers import (
+from tests.runner_helpers import (
     benchlens_argv,
     copy_module,
     env,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchlens.cli import main
-from tests.unit.test_runner_helpers import PREVIOUS, copy_module, write_text
+from tests.runner_helpers import PREVIOUS, copy_module, write_text
 
 pytestmark = pytest.mark.go
 

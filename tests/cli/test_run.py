@@ -11,7 +11,7 @@ from benchlens.cli import main
 from benchlens.results.reader import load_results
 from benchlens.runner.goargs import go_rewrite, name_pattern
 from benchlens.runner.store import partial_path
-from tests.unit.test_runner_helpers import (
+from tests.runner_helpers import (
     PREVIOUS,
     QUICK,
     copy_module,
@@ -135,7 +135,7 @@ def test_terminal_progress_bar(tmp_path: Path) -> None:
     """The rich progress display follows a real run without errors."""
     from benchlens.cli.run import RichProgress, execute
     from benchlens.runner import RunRequest
-    from tests.unit.test_runner_helpers import go_path
+    from tests.runner_helpers import go_path
 
     root = copy_module("basic", tmp_path)
     display = RichProgress()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_runner_helpers import (
+from tests.runner_helpers import (
     PREVIOUS,
     benchlens_argv,
     copy_module,

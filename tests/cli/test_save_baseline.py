@@ -12,7 +12,7 @@ import pytest
 from benchlens.cli import main
 from benchlens.history import list_history
 from benchlens.results.reader import load_results
-from tests.unit.test_runner_helpers import PREVIOUS, write_text
+from tests.runner_helpers import PREVIOUS, write_text
 
 
 def git(root: Path, *args: str) -> str:

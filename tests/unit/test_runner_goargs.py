@@ -22,7 +22,7 @@ from benchlens.runner.goargs import (
     quote_meta,
     split_flags,
 )
-from tests.unit.test_runner_helpers import GOMODS, env, go_path
+from tests.runner_helpers import GOMODS, env, go_path
 
 HOSTILE = "$(touch pwned); `rm -rf x` | 'q' && \"d\""
 

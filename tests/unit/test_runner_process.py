@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from benchlens.runner.process import ProcessCancelled, StreamingProcess, run_captured
-from tests.unit.test_runner_helpers import env
+from tests.runner_helpers import env
 
 
 def _alive(pid: int) -> bool:

@@ -18,7 +18,7 @@ from benchlens.runner.profile import (
     safe_dir_name,
     shell_path,
 )
-from tests.unit.test_runner_helpers import copy_module, go_path, wait_no_processes_in
+from tests.runner_helpers import copy_module, go_path, wait_no_processes_in
 
 pytestmark = pytest.mark.go
 

@@ -23,7 +23,7 @@ from benchlens.runner import (
     RunRequest,
 )
 from benchlens.runner.gotool import GoNotFound, resolve_go
-from tests.unit.test_runner_helpers import GOMODS, copy_module, go_path, wait_no_processes_in
+from tests.runner_helpers import GOMODS, copy_module, go_path, wait_no_processes_in
 
 pytestmark = pytest.mark.go
 

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-GOMODS = Path(__file__).resolve().parent.parent / "data" / "gomods"
+GOMODS = Path(__file__).resolve().parent / "data" / "gomods"
 VENV_BIN = Path(sys.executable).parent
 #: Benchmark settings that keep a test's go runs short on 2 cores.
 QUICK = ("--benchtime", "10x")
