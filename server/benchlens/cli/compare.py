@@ -9,11 +9,13 @@ from typing import Any
 
 from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
 from benchlens.compare import Comparison, compare
+from benchlens.trend import History
+from benchlens.views.html import render_html
 from benchlens.views.json_view import render_json
 from benchlens.views.markdown import render_markdown
 from benchlens.views.text import render_text
 
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "json", "html")
 
 
 def register(sub: Any) -> None:
@@ -32,11 +34,15 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def render(comparison: Comparison, fmt: str) -> str:
+def render(comparison: Comparison, fmt: str, history_dir: Path | None = None) -> str:
+    """`comparison` in `fmt`; html adds trends from `history_dir` (the workspace's)."""
     if fmt == "markdown":
         return render_markdown(comparison)
     if fmt == "json":
         return render_json(comparison)
+    if fmt == "html":
+        history = History.load(history_dir) if history_dir is not None else None
+        return render_html(comparison, history=history)
     return render_text(comparison, color=sys.stdout.isatty())
 
 
@@ -52,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         warn(f"no benchmark results in {args.baseline} or {args.current}")
         return 2
     comparison = compare(baseline, current, config)
-    sys.stdout.write(render(comparison, args.format))
+    sys.stdout.write(render(comparison, args.format, config.history))
     if args.fail_on_regression and comparison.regressions:
         return 1
     return 0

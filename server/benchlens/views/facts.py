@@ -117,6 +117,33 @@ def _counts(benches: Iterable[BenchmarkComparison], keep_zero: bool) -> str:
     return " · ".join(parts)
 
 
+def table_sections(
+    comparison: Comparison,
+) -> tuple[list[BenchmarkComparison], list[BenchmarkComparison]]:
+    """(notable, unchanged): what a report table shows first — regressions, improvements,
+    missing, new, in that order — and the OK benchmarks it folds away."""
+    order = {s: i for i, s in enumerate(Status)}
+    notable = sorted(
+        (b for b in comparison.benchmarks if b.status is not Status.OK),
+        key=lambda b: order[b.status],
+    )
+    unchanged = [b for b in comparison.benchmarks if b.status is Status.OK]
+    return notable, unchanged
+
+
+def low_confidence_footnote(comparison: Comparison) -> str | None:
+    """The footnote of a table with low-confidence rows, or None when it has none:
+    `too few samples to test at α=0.05; decided by the threshold alone (low confidence: ...)`."""
+    low = next(
+        (t for b in comparison.benchmarks for m in b.metrics if (t := low_confidence_text(m))),
+        None,
+    )
+    if low is None:
+        return None
+    alpha = f"α={comparison.alpha:g}"
+    return f"too few samples to test at {alpha}; decided by the threshold alone ({low})"
+
+
 def summary_line(comparison: Comparison) -> str:
     """`🔴 2 regressions · 🟢 1 improvement · ✅ 9 ok · ⚠️ 0 missing · 🆕 0 new`."""
     return _counts(comparison.benchmarks, keep_zero=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta, Status
+from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta
 from benchlens.units import format_change
 from benchlens.views.facts import (
     SAVE_BASELINE_HINT,
-    low_confidence_text,
+    low_confidence_footnote,
     summary_line,
+    table_sections,
     value_or_dash,
 )
 from benchlens.views.names import common_package_prefix, table_name
@@ -65,10 +66,7 @@ def render_markdown(comparison: Comparison, title: str = "Benchmark comparison")
     lines = [f"### {title}", "", summary_line(comparison), ""]
     if not comparison.has_baseline:
         lines += [f"> {SAVE_BASELINE_HINT}", ""]
-    notable = [b for b in comparison.benchmarks if b.status is not Status.OK]
-    order = {s: i for i, s in enumerate(Status)}
-    notable.sort(key=lambda b: order[b.status])
-    unchanged = [b for b in comparison.benchmarks if b.status is Status.OK]
+    notable, unchanged = table_sections(comparison)
     if notable:
         lines.append(HEADER)
         for bench in notable:
@@ -79,15 +77,9 @@ def render_markdown(comparison: Comparison, title: str = "Benchmark comparison")
         for bench in unchanged:
             lines += _rows(bench, prefix)
         lines += ["", "</details>", ""]
-    low = next(
-        (t for b in comparison.benchmarks for m in b.metrics if (t := low_confidence_text(m))),
-        None,
-    )
-    if low:
-        alpha = f"α={comparison.alpha:g}"
-        lines.append(
-            f"¹ too few samples to test at {alpha}; decided by the threshold alone ({low})"
-        )
+    footnote = low_confidence_footnote(comparison)
+    if footnote:
+        lines.append(f"¹ {footnote}")
     notes = [b for b in comparison.benchmarks if b.procs_note]
     for bench in notes:
         lines.append(f"- {escape_cell(table_name(bench, prefix))}: {bench.procs_note}")

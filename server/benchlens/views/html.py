@@ -1,0 +1,484 @@
+"""The self-contained HTML report: tables, a chart of changes and trends, in one file.
+
+`benchlens report` writes it and `compare --format html` prints it. The page
+must open anywhere — a CI artifact, an e-mail attachment, a laptop offline —
+so everything is inline: CSS in a `<style>`, charts as SVG computed here, no
+script, font, image or network reference. Benchmark names and configuration
+values are untrusted (any printable rune), so the template autoescapes every
+value, SVG labels included; nothing is marked safe.
+
+This module turns a `Comparison` into plain data (rows, bar geometry,
+sparkline points); `templates/report.html.j2` only lays it out.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import jinja2
+
+from benchlens import __version__
+from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta, Status
+from benchlens.trend import History
+from benchlens.units import format_change, format_value
+from benchlens.views.facts import (
+    SAVE_BASELINE_HINT,
+    low_confidence_footnote,
+    p_text,
+    summary_line,
+    table_sections,
+    value_or_dash,
+)
+from benchlens.views.names import common_package_prefix, table_name
+
+#: Changes beyond this (percent, either way) are drawn to the edge of the chart and
+#: marked clamped: a +768376 % bar would flatten every other bar to nothing.
+CLAMP_PCT = 200.0
+
+# Chart geometry, in SVG user units (CSS pixels at 100 %).
+_CHAR_W = 7.2  # the width of one character of the chart's 12px monospace labels
+_LABEL_CHARS = 48  # longer labels are shortened in the middle (full name in a tooltip)
+_PLOT_W = 440.0
+_VALUE_W = 84.0
+_ROW_H = 22.0
+_BAR_H = 14.0
+_TOP = 22.0  # room for the tick labels
+_PAD = 8.0
+_ARROW = 9.0  # how far a clamped bar's arrowhead reaches past the axis end
+
+_SPARK_W = 140.0
+_SPARK_H = 28.0
+_SPARK_PAD = 3.0
+
+#: Configuration keys shown per side, in order; `goos/goarch` is one row.
+_CONFIG_ROWS = (
+    ("cpu", ("cpu",)),
+    ("goos/goarch", ("goos", "goarch")),
+    ("commit", ("commit",)),
+    ("date", ("date",)),
+    ("ref", ("ref",)),
+    ("note", ("note",)),
+)
+_MAX_CONFIG_VALUES = 4
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """One metric of the comparison table."""
+
+    unit: str
+    baseline: str
+    current: str
+    change: str
+    p: str
+    low_confidence: bool
+    status: Status
+
+
+@dataclass(frozen=True)
+class BenchmarkRows:
+    """One benchmark of the comparison table: its name spans its metric rows."""
+
+    name: str
+    status: Status
+    rows: tuple[MetricRow, ...]
+
+    @property
+    def name_parts(self) -> tuple[str, ...]:
+        return wrap_points(self.name)
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One metric's change: a bar from the zero line, left for negative, right for positive."""
+
+    label: str
+    title: str
+    change: str
+    status: Status
+    x: float
+    y: float
+    width: float
+    clamped: bool
+    #: The arrowhead that marks a clamped bar's end, as SVG polygon points.
+    arrow: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: float
+    height: float
+    label_w: float
+    zero_x: float
+    plot_top: float
+    plot_bottom: float
+    bar_h: float
+    row_h: float
+    value_x: float
+    ticks: tuple[Tick, ...]
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One metric's medians over the archived runs and the current one, as a sparkline."""
+
+    unit: str
+    points: str
+    last_x: float
+    last_y: float
+    first: str
+    last: str
+    runs: int
+    title: str
+
+
+@dataclass(frozen=True)
+class BenchmarkTrends:
+    name: str
+    status: Status
+    trends: tuple[Trend, ...]
+
+    @property
+    def name_parts(self) -> tuple[str, ...]:
+        return wrap_points(self.name)
+
+
+@dataclass(frozen=True)
+class ConfigRow:
+    key: str
+    baseline: str
+    current: str
+
+
+# --- the table -------------------------------------------------------------------------
+
+_WRAP_AFTER = re.compile(r"(?<=[/.])")
+_WRAP_CHUNK = 24
+
+
+def wrap_points(name: str) -> tuple[str, ...]:
+    """`name` cut where a line may break (the template joins the parts with `<wbr>`):
+    after each `/` and `.`, and every 24 characters of a longer part. A narrow column
+    (print, a phone) then wraps `storage/log.Append/size=4096` at its slashes instead of
+    mid-word, and a pathological name still cannot widen the table without bound."""
+    parts: list[str] = []
+    for piece in _WRAP_AFTER.split(name):
+        parts += [piece[i : i + _WRAP_CHUNK] for i in range(0, len(piece), _WRAP_CHUNK)]
+    return tuple(parts)
+
+
+def _metric_row(m: MetricDelta) -> MetricRow:
+    return MetricRow(
+        unit=m.unit,
+        baseline=value_or_dash(m, "baseline"),
+        current=value_or_dash(m, "current"),
+        change=format_change(m.change_pct) if m.change_pct is not None else "—",
+        p=p_text(m),
+        low_confidence=m.low_confidence,
+        status=m.status,
+    )
+
+
+def table_rows(benches: Iterable[BenchmarkComparison], prefix: str) -> list[BenchmarkRows]:
+    return [
+        BenchmarkRows(
+            name=table_name(b, prefix),
+            status=b.status,
+            rows=tuple(_metric_row(m) for m in b.metrics),
+        )
+        for b in benches
+    ]
+
+
+# --- the chart of changes -------------------------------------------------------------
+
+
+def _nice_ceil(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 × 10ⁿ at or above `value` (> 0): a readable axis end."""
+    exp = math.floor(math.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        nice = step * 10.0**exp
+        if nice >= value * (1 - 1e-9):
+            return nice
+    return 10.0 ** (exp + 1)  # pragma: no cover - the loop always returns
+
+
+def _tick_label(pct: float) -> str:
+    if pct == 0:
+        return "0"
+    sign = "+" if pct > 0 else "−"
+    return f"{sign}{abs(pct):g}%"
+
+
+def shorten(text: str, limit: int = _LABEL_CHARS) -> str:
+    """`text` cut in the middle to `limit` characters, so both the package and the
+    sub-benchmark stay visible."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    tail = limit - 1 - head
+    return f"{text[:head]}…{text[-tail:]}"
+
+
+def chart_metrics(comparison: Comparison) -> list[tuple[BenchmarkComparison, MetricDelta]]:
+    """What the chart shows: every metric with a change of the regressed and improved
+    benchmarks, in table order (their unchanged metrics too, in grey, for context)."""
+    notable, _ = table_sections(comparison)
+    return [
+        (b, m)
+        for b in notable
+        if b.status in (Status.REGRESSION, Status.IMPROVEMENT)
+        for m in b.metrics
+        if m.change_pct is not None
+    ]
+
+
+def change_chart(comparison: Comparison) -> Chart | None:
+    """A horizontal bar per changed metric on a shared percent axis; None if nothing changed.
+
+    The axis spans the largest decrease to the largest increase (each clamped to
+    `CLAMP_PCT`), so zero sits where the data puts it and both sides share one scale.
+    """
+    items = chart_metrics(comparison)
+    if not items:
+        return None
+    prefix = common_package_prefix(b.package for b in comparison.benchmarks)
+    labels = [f"{table_name(b, prefix)} · {m.unit}" for b, m in items]
+    changes = [m.change_pct or 0.0 for _, m in items]
+    clamped = [max(-CLAMP_PCT, min(CLAMP_PCT, c)) for c in changes]
+    neg = max((-c for c in clamped if c < 0), default=0.0)
+    pos = max((c for c in clamped if c > 0), default=0.0)
+    neg_end = _nice_ceil(neg) if neg > 0 else 0.0
+    pos_end = _nice_ceil(pos) if pos > 0 else 0.0
+    if neg_end == pos_end == 0.0:
+        pos_end = 10.0  # every change is 0 %: an axis that still reads as percent
+    span = neg_end + pos_end
+    scale = _PLOT_W / span
+
+    label_w = min(max(len(label) for label in labels), _LABEL_CHARS) * _CHAR_W + _PAD
+    plot_left = _PAD + label_w + _PAD + _ARROW
+    zero_x = plot_left + neg_end * scale
+    step = _nice_ceil(span / 6)
+    first, last = -math.floor(neg_end / step + 1e-9), math.floor(pos_end / step + 1e-9)
+    ticks = [
+        Tick(x=round(zero_x + k * step * scale, 1), label=_tick_label(round(k * step, 6)))
+        for k in range(first, last + 1)
+    ]
+
+    bars: list[Bar] = []
+    for i, ((_, m), label, change, shown) in enumerate(
+        zip(items, labels, changes, clamped, strict=True)
+    ):
+        y = _TOP + i * _ROW_H + (_ROW_H - _BAR_H) / 2
+        width = abs(shown) * scale
+        if change != 0 and width < 1.5:
+            width = 1.5  # a change too small to draw still shows which way it went
+        x = zero_x - width if shown < 0 else zero_x
+        is_clamped = abs(change) > CLAMP_PCT
+        arrow = ""
+        if is_clamped:  # an arrowhead past the bar's end: it goes on beyond the axis
+            back = x if shown < 0 else x + width
+            tip = back - _ARROW if shown < 0 else back + _ARROW
+            mid = y + _BAR_H / 2
+            arrow = f"{tip:.1f},{mid:.1f} {back:.1f},{y - 3:.1f} {back:.1f},{y + _BAR_H + 3:.1f}"
+        text = format_change(change)
+        status = m.status
+        bars.append(
+            Bar(
+                label=shorten(label),
+                title=f"{label}: {text} ({status.label})"
+                + (f", clamped to {_tick_label(shown)}" if is_clamped else ""),
+                change=text,
+                status=status,
+                x=round(x, 1),
+                y=round(y, 1),
+                width=round(width, 1),
+                clamped=is_clamped,
+                arrow=arrow,
+            )
+        )
+    plot_bottom = _TOP + len(items) * _ROW_H
+    value_x = plot_left + _PLOT_W + _ARROW + _PAD
+    return Chart(
+        width=round(value_x + _VALUE_W, 1),
+        height=round(plot_bottom + _PAD, 1),
+        label_w=round(_PAD + label_w, 1),
+        zero_x=round(zero_x, 1),
+        plot_top=_TOP - 4,
+        plot_bottom=plot_bottom,
+        bar_h=_BAR_H,
+        row_h=_ROW_H,
+        value_x=round(value_x, 1),
+        ticks=tuple(ticks),
+        bars=tuple(bars),
+    )
+
+
+# --- trends ---------------------------------------------------------------------------
+
+
+def sparkline_points(
+    values: Sequence[float], width: float = _SPARK_W, height: float = _SPARK_H
+) -> list[tuple[float, float]]:
+    """The polyline of `values` in a `width` × `height` box, oldest left, highest on top;
+    a constant series is a flat line through the middle."""
+    inner_w, inner_h = width - 2 * _SPARK_PAD, height - 2 * _SPARK_PAD
+    lo, hi = min(values), max(values)
+    n = len(values)
+    out = []
+    for i, v in enumerate(values):
+        x = _SPARK_PAD + (inner_w * i / (n - 1) if n > 1 else inner_w / 2)
+        frac = 0.5 if hi == lo else (v - lo) / (hi - lo)
+        y = _SPARK_PAD + (1 - frac) * inner_h
+        out.append((round(x, 1), round(y, 1)))
+    return out
+
+
+def trend_values(history: History, bench: BenchmarkComparison, m: MetricDelta) -> list[float]:
+    """The metric's median in each archived run, oldest first, then the current one."""
+    values = history.medians(bench.baseline_key or bench.key, m.unit)
+    if m.current is not None:
+        values.append(m.current.center)
+    return values
+
+
+def benchmark_trends(
+    benches: Iterable[BenchmarkComparison], history: History, prefix: str
+) -> list[BenchmarkTrends]:
+    """A sparkline per metric of each benchmark with at least two points."""
+    out = []
+    for bench in benches:
+        trends = []
+        for m in bench.metrics:
+            values = trend_values(history, bench, m)
+            if len(values) < 2:
+                continue
+            points = sparkline_points(values)
+            all_values = ", ".join(format_value(v, m.unit) for v in values)
+            trends.append(
+                Trend(
+                    unit=m.unit,
+                    points=" ".join(f"{x},{y}" for x, y in points),
+                    last_x=points[-1][0],
+                    last_y=points[-1][1],
+                    first=format_value(values[0], m.unit),
+                    last=format_value(values[-1], m.unit),
+                    runs=len(values),
+                    title=f"{m.unit}, oldest first: {all_values}",
+                )
+            )
+        if trends:
+            out.append(BenchmarkTrends(table_name(bench, prefix), bench.status, tuple(trends)))
+    return out
+
+
+# --- configuration --------------------------------------------------------------------
+
+
+def _distinct(values: Iterable[str]) -> str:
+    seen = list(dict.fromkeys(v for v in values if v))
+    if not seen:
+        return "—"
+    shown = ", ".join(seen[:_MAX_CONFIG_VALUES])
+    more = len(seen) - _MAX_CONFIG_VALUES
+    return f"{shown} (+{more} more)" if more > 0 else shown
+
+
+def _side_value(configs: Sequence[Mapping[str, str]], keys: Sequence[str]) -> str:
+    return _distinct("/".join(c.get(k, "") for k in keys).strip("/") for c in configs)
+
+
+def config_rows(comparison: Comparison) -> list[ConfigRow]:
+    """Each side's machine and provenance (GOMAXPROCS, cpu, goos/goarch, commit, date),
+    every distinct value when benchmarks differ; rows neither side has are left out."""
+    base = [b for b in comparison.benchmarks if b.baseline_key is not None]
+    cur = [b for b in comparison.benchmarks if b.status is not Status.MISSING]
+    rows = [
+        ConfigRow(
+            "results",
+            comparison.baseline_source or "(no baseline)",
+            comparison.current_source,
+        ),
+        ConfigRow(
+            "GOMAXPROCS",
+            _distinct(str(b.baseline_key.procs) for b in base if b.baseline_key),
+            _distinct(str(b.key.procs) for b in cur),
+        ),
+    ]
+    base_configs = [b.baseline_config for b in base]
+    cur_configs = [b.current_config for b in cur]
+    for label, keys in _CONFIG_ROWS:
+        row = ConfigRow(label, _side_value(base_configs, keys), _side_value(cur_configs, keys))
+        if (row.baseline, row.current) != ("—", "—"):
+            rows.append(row)
+    return rows
+
+
+# --- the page -------------------------------------------------------------------------
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("benchlens.views", "templates"),
+        autoescape=True,  # names and config values are hostile input
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(
+    comparison: Comparison,
+    *,
+    history: History | None = None,
+    title: str = "Benchmark comparison",
+    generated: str | None = None,
+) -> str:
+    """The whole report as one HTML document. `generated` (a timestamp) is left out when
+    None, so that the same input gives the same bytes."""
+    prefix = common_package_prefix(b.package for b in comparison.benchmarks)
+    notable, unchanged = table_sections(comparison)
+    trends_notable: list[BenchmarkTrends] = []
+    trends_unchanged: list[BenchmarkTrends] = []
+    if history is not None and len(history):
+        trends_notable = benchmark_trends(notable, history, prefix)
+        trends_unchanged = benchmark_trends(unchanged, history, prefix)
+    procs_notes = [(table_name(b, prefix), b.procs_note) for b in notable + unchanged]
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        title=title,
+        version=__version__,
+        generated=generated,
+        summary=summary_line(comparison),
+        has_baseline=comparison.has_baseline,
+        save_baseline_hint=SAVE_BASELINE_HINT,
+        baseline_source=comparison.baseline_source,
+        current_source=comparison.current_source,
+        notable=table_rows(notable, prefix),
+        unchanged=table_rows(unchanged, prefix),
+        footnote=low_confidence_footnote(comparison),
+        procs_notes=[(name, note) for name, note in procs_notes if note],
+        prefix=prefix,
+        chart=change_chart(comparison),
+        clamp=f"±{CLAMP_PCT:g}%",
+        trends_notable=trends_notable,
+        trends_unchanged=trends_unchanged,
+        history_runs=len(history) if history is not None else 0,
+        spark_w=_SPARK_W,
+        spark_h=_SPARK_H,
+        config=config_rows(comparison),
+        issues=[str(issue) for issue in comparison.issues],
+    )
