@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchlens import stats
 from benchlens.results.model import BenchmarkKey, ResultSet
 from benchlens.results.reader import ResultsFileError, load_results
+
+if TYPE_CHECKING:
+    from benchlens.compare import BenchmarkComparison, MetricDelta
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -66,3 +70,11 @@ class History:
 
     def __len__(self) -> int:
         return len(self.runs)
+
+
+def trend_values(history: History, bench: BenchmarkComparison, m: MetricDelta) -> list[float]:
+    """The metric's median in each archived run, oldest first, then the current one."""
+    values = history.medians(bench.baseline_key or bench.key, m.unit)
+    if m.current is not None:
+        values.append(m.current.center)
+    return values

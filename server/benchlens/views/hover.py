@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from benchlens.compare import BenchmarkComparison, MetricDelta
 from benchlens.runner.goargs import name_pattern
 from benchlens.stats import Summary
-from benchlens.trend import History, sparkline
+from benchlens.trend import History, sparkline, trend_values
 from benchlens.units import format_change, format_value
 from benchlens.views.facts import SAVE_BASELINE_HINT, low_confidence_text, threshold_text
 from benchlens.views.markdown import escape_cell
@@ -135,9 +135,7 @@ def hover_markdown(
     if history is not None and len(history):
         trends = []
         for m in bench.metrics:
-            values = history.medians(bench.baseline_key or bench.key, m.unit)
-            if m.current is not None:
-                values.append(m.current.center)
+            values = trend_values(history, bench, m)
             if len(values) >= 2:
                 trends.append(
                     f"{escape_cell(m.unit)} {sparkline(values)} "

@@ -23,7 +23,7 @@ import jinja2
 
 from benchlens import __version__
 from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta, Status
-from benchlens.trend import History
+from benchlens.trend import History, trend_values
 from benchlens.units import format_change, format_value
 from benchlens.views.facts import (
     SAVE_BASELINE_HINT,
@@ -343,14 +343,6 @@ def sparkline_points(
         y = _SPARK_PAD + (1 - frac) * inner_h
         out.append((round(x, 1), round(y, 1)))
     return out
-
-
-def trend_values(history: History, bench: BenchmarkComparison, m: MetricDelta) -> list[float]:
-    """The metric's median in each archived run, oldest first, then the current one."""
-    values = history.medians(bench.baseline_key or bench.key, m.unit)
-    if m.current is not None:
-        values.append(m.current.center)
-    return values
 
 
 def benchmark_trends(
