@@ -8,6 +8,7 @@ hovers, markdown, JSON, HTML, `check` lines) only format these facts.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -171,7 +172,8 @@ def compare_metric(
     """Decide one metric: regression/improvement need the threshold *and* significance."""
     base_summary = stats.summarize(base, assume_exact=info.assume_exact) if base else None
     cur_summary = stats.summarize(cur, assume_exact=info.assume_exact) if cur else None
-    common = dict(
+    delta = functools.partial(
+        MetricDelta,
         unit=info.unit,
         metric=info.metric,
         better=info.better,
@@ -183,7 +185,7 @@ def compare_metric(
         improvement_pct=improvement_pct,
     )
     if base_summary is None or cur_summary is None:
-        return MetricDelta(change_pct=None, p_value=None, status=Status.OK, **common)  # type: ignore[arg-type]
+        return delta(change_pct=None, p_value=None, status=Status.OK)
 
     change = _change_pct(base_summary.center, cur_summary.center)
     test = stats.compare_samples(base, cur, alpha=alpha, assume_exact=info.assume_exact)
@@ -197,14 +199,13 @@ def compare_metric(
             status = Status.REGRESSION
         elif -worse > improvement_pct:
             status = Status.IMPROVEMENT
-    return MetricDelta(
+    return delta(
         change_pct=change,
         p_value=test.p_value,
         status=status,
         certain=certain,
         low_confidence=low_confidence,
         runs_needed=stats.min_samples_to_detect(alpha) if low_confidence else None,
-        **common,  # type: ignore[arg-type]
     )
 
 

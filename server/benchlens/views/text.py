@@ -26,16 +26,12 @@ def comparison_table(comparison: Comparison) -> Table:
     prefix = common_package_prefix(b.package for b in comparison.benchmarks)
     title = f"{comparison.baseline_source or '(no baseline)'} → {comparison.current_source}"
     table = Table(title=Text(title))
-    for header, justify in (
-        ("Benchmark", "left"),
-        ("Metric", "left"),
-        ("Baseline", "right"),
-        ("Current", "right"),
-        ("Change", "right"),
-        ("p, n", "left"),
-        ("Status", "left"),
-    ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for header in ("Benchmark", "Metric"):
+        table.add_column(header)
+    for header in ("Baseline", "Current", "Change"):
+        table.add_column(header, justify="right")
+    for header in ("p, n", "Status"):
+        table.add_column(header)
     for bench in comparison.benchmarks:
         name = table_name(bench, prefix)
         for i, m in enumerate(bench.metrics):
