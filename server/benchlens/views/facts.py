@@ -43,7 +43,7 @@ def p_text(m: MetricDelta) -> str:
         return f"n={m.n_baseline}+{m.n_current}"
     text = f"p={m.p_value:.3f} n={m.n_baseline}+{m.n_current}"
     if m.certain:
-        text += ", no variance: change is certain"
+        text += ", no variance"  # each side constant: the change is certain
     return text
 
 
