@@ -184,3 +184,24 @@ def test_resolve_go() -> None:
         resolve_go("/nonexistent/go")
     with pytest.raises(GoNotFound):
         resolve_go("no-such-go-binary-xyz")
+
+
+def test_each_benchmark_is_announced_once_however_its_line_arrives() -> None:
+    """Name then numbers (two reads), or the whole line in one read (a loaded machine)."""
+    from benchlens.runner.session import _StartWatcher
+
+    seen: list[tuple[str, int]] = []
+    watcher = _StartWatcher(lambda name, procs: seen.append((name, procs)))
+    # Two reads: the name alone first, then the complete line.
+    watcher.partial("BenchmarkAdd-2   \t")
+    watcher.partial("BenchmarkAdd-2   \t")  # a read that added nothing to this line
+    watcher.complete("BenchmarkAdd-2   \t 100\t 12.5 ns/op")
+    # One read: only the complete line.
+    watcher.complete("BenchmarkSum/size=8-2 \t 100\t 3 ns/op")
+    # The same benchmark again (`-count=N` in one process): announced again.
+    watcher.partial("BenchmarkAdd-2   \t")
+    watcher.complete("BenchmarkAdd-2   \t 100\t 12.7 ns/op")
+    # Output that is not a result announces nothing.
+    watcher.complete("--- BENCH: BenchmarkAdd-2")
+    watcher.complete("PASS")
+    assert seen == [("BenchmarkAdd", 2), ("BenchmarkSum/size=8", 2), ("BenchmarkAdd", 2)]

@@ -139,6 +139,34 @@ def error_tail(lines: Sequence[str]) -> str:
     return "\n".join(kept).strip("\n")
 
 
+class _StartWatcher:
+    """Announces each benchmark once, as early as its output shows it.
+
+    Go prints a benchmark's name, runs it, then prints the numbers on the same
+    line, so the incomplete line (`partial`) is the earliest sign. When name and
+    numbers arrive in one read there is no such moment, and the complete result
+    line (`complete`) announces it instead.
+    """
+
+    def __init__(self, announce: Callable[[str, int], None]) -> None:
+        self._announce = announce
+        self._pending: str | None = None  # announced from a partial line, result not yet seen
+
+    def partial(self, text: str) -> None:
+        m = _STARTED.match(text)
+        if m and self._pending != m.group(1):
+            self._pending = m.group(1)
+            self._announce(*split_procs(m.group(1)))
+
+    def complete(self, line: str) -> None:
+        if not _RESULT.match(line):
+            return
+        raw = line.split(None, 1)[0]
+        if self._pending != raw:
+            self._announce(*split_procs(raw))
+        self._pending = None
+
+
 class BenchmarkSession(CancellableWork):
     """Runs one `RunRequest`. Not reusable: one session, one run. `cancel()` may be
     called from any thread; `run()` then returns with `cancelled=True`."""
@@ -290,9 +318,10 @@ class BenchmarkSession(CancellableWork):
         # A binary run directly may not print `pkg:`: say it ourselves before its output.
         yield f"pkg: {pkg.import_path}"
         proc = self._slot.start([str(binary), *args], pkg.dir)
-        on_partial = self._partial_watcher(state)
+        starts = self._start_watcher(state)
         try:
-            for line in proc.lines(on_partial):
+            for line in proc.lines(starts.partial):
+                starts.complete(line)
                 yield from self._route(state, line)
         finally:
             code = self._slot.finish(proc)
@@ -304,17 +333,10 @@ class BenchmarkSession(CancellableWork):
         self._emit(PackageFinished(pkg.import_path, run, ok, time.monotonic() - t0))
         return ok
 
-    def _partial_watcher(self, state: _RunState) -> Callable[[str], None]:
-        last = [""]
-
-        def on_partial(text: str) -> None:
-            m = _STARTED.match(text)
-            if m and text != last[0]:
-                last[0] = text
-                name, procs = split_procs(m.group(1))
-                self._emit(BenchmarkStarted(state.package, name, procs, state.run))
-
-        return on_partial
+    def _start_watcher(self, state: _RunState) -> _StartWatcher:
+        return _StartWatcher(
+            lambda name, procs: self._emit(BenchmarkStarted(state.package, name, procs, state.run))
+        )
 
     def _route(self, state: _RunState, line: str) -> Iterator[str]:
         """Pass result, configuration and Unit lines to the parser; everything else is
@@ -360,10 +382,11 @@ class BenchmarkSession(CancellableWork):
         # package's `FAIL pkg [build failed]` line.
         build_errors: dict[str, list[str]] = {}
         owner: str | None = None
-        on_partial = self._partial_watcher(state)
+        starts = self._start_watcher(state)
         seen_fail = False
         try:
-            for line in proc.lines(on_partial):
+            for line in proc.lines(starts.partial):
+                starts.complete(line)
                 done = _go_test_done(line)
                 if line.startswith("# "):
                     owner = line[2:].split(" ", 1)[0]
