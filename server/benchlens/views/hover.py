@@ -23,19 +23,11 @@ def fence(text: str, lang: str = "") -> str:
 
 
 def _spread(summary: Summary | None, unit: str) -> str:
+    """`354ns ± 2%`: the median and benchstat's spread of its confidence interval."""
     if summary is None:
         return "—"
     text = format_value(summary.center, unit)
-    if summary.n > 1 and summary.center and summary.lo > float("-inf"):
-        pct = (
-            max(summary.hi - summary.center, summary.center - summary.lo)
-            / abs(summary.center)
-            * 100
-        )
-        text += f" ± {pct:.0f}%"
-    elif summary.n > 1 and summary.lo == float("-inf"):
-        text += " ± ∞"
-    return text
+    return f"{text} ± {summary.spread_str}" if summary.n > 1 else text
 
 
 def _metric_row(m: MetricDelta) -> str:
