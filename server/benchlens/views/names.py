@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from benchlens.compare import BenchmarkComparison
+from benchlens.views.facts import short_name
 
 
 def common_package_prefix(packages: Iterable[str]) -> str:
@@ -25,8 +26,7 @@ def common_package_prefix(packages: Iterable[str]) -> str:
 
 def table_name(bench: BenchmarkComparison, prefix: str) -> str:
     """`storage/log.Append/size=4096-8`: short package, name without `Benchmark`."""
-    name = bench.key.display_name
-    name = name[len("Benchmark") :] if name.startswith("Benchmark") else name
+    name = short_name(bench)
     pkg = bench.key.package
     if pkg.startswith(prefix):
         pkg = pkg[len(prefix) :]
