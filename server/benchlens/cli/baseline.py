@@ -10,12 +10,7 @@ worktree is removed afterwards, also after a failure, Ctrl-C or SIGTERM.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
-import shutil
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from benchlens.cli.common import load_config_reporting, warn
@@ -28,15 +23,12 @@ from benchlens.cli.run import (
     signals_as_interrupt,
 )
 from benchlens.config import Config, relative
-from benchlens.history import git, git_commit, save_baseline_text
+from benchlens.history import git_commit, save_baseline_text
 from benchlens.results.model import ResultSet
 from benchlens.results.writer import write_results
 from benchlens.runner import GoNotFound
 from benchlens.runner.store import describe
-
-
-class WorktreeError(Exception):
-    """git could not give us a worktree of the ref (printed, exit 2)."""
+from benchlens.worktree import WorktreeError, temporary_worktree
 
 
 def register(sub: Any) -> None:
@@ -50,44 +42,6 @@ def register(sub: Any) -> None:
     p.add_argument("--note", help="a note recorded as a `note:` line")
     add_run_options(p, packages=False)
     p.set_defaults(func=baseline_command)
-
-
-def _toplevel(root: Path) -> Path:
-    try:
-        proc = git(root, "rev-parse", "--show-toplevel")
-    except OSError as exc:
-        raise WorktreeError(f"git is not available: {exc}") from exc
-    if proc.returncode != 0:
-        raise WorktreeError(f"{root} is not in a git repository: {proc.stderr.strip()}")
-    return Path(proc.stdout.strip()).resolve()
-
-
-@contextlib.contextmanager
-def temporary_worktree(root: Path, commit: str) -> Iterator[Path]:
-    """A detached worktree of `commit`; yields the directory matching `root` inside it
-    (the module may live in a subdirectory of the repository). Always removed."""
-    top = _toplevel(root)
-    inside = root.resolve().relative_to(top)
-    tmp = Path(tempfile.mkdtemp(prefix="benchlens-worktree-"))
-    try:
-        proc = git(top, "worktree", "add", "--detach", str(tmp), commit)
-        if proc.returncode != 0:
-            raise WorktreeError(f"git worktree add failed: {proc.stderr.strip()}")
-        yield tmp / inside
-    finally:
-        remove_worktree(top, tmp)
-
-
-def remove_worktree(top: Path, tmp: Path) -> None:
-    """`git worktree remove --force`, and if git cannot, delete and prune by hand.
-    Runs from `finally` blocks, so a second Ctrl-C must not stop it half-way."""
-    with contextlib.suppress(OSError, KeyboardInterrupt):
-        git(top, "worktree", "remove", "--force", str(tmp))
-    with contextlib.suppress(KeyboardInterrupt):
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            git(top, "worktree", "prune")
 
 
 def baseline_command(args: argparse.Namespace) -> int:
