@@ -159,6 +159,28 @@ def git_commit(root: Path, ref: str = "HEAD") -> str | None:
     return sha if proc.returncode == 0 and re.fullmatch(r"[0-9a-f]{7,64}", sha) else None
 
 
+#: Untracked files that change what `go test` builds (results and reports do not).
+_BUILD_INPUT = re.compile(r"(^|/)(go\.mod|go\.sum|go\.work|[^/]*\.go)$")
+
+
+def tree_commit(root: Path) -> str | None:
+    """Where the code in the working tree at `root` comes from: HEAD's commit, with
+    ` (modified)` when tracked files under `root` differ from it or untracked Go
+    files exist there. None without git, a repository or a commit."""
+    commit = git_commit(root)
+    if commit is None:
+        return None
+    try:
+        proc = git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", ".")
+    except OSError:
+        return commit
+    entries = proc.stdout.split("\0")
+    modified = any(
+        e[:2] != "??" or _BUILD_INPUT.search(e[3:]) for e in entries if len(e) > 3 and e[2] == " "
+    )
+    return f"{commit} (modified)" if modified else commit
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
