@@ -114,11 +114,6 @@ class Summary:
         return max(self.hi / self.center - 1, 1 - self.lo / self.center)
 
     @property
-    def spread_pct(self) -> float:
-        """`spread` in percent (inf/nan as for `spread`)."""
-        return 100 * self.spread
-
-    @property
     def spread_str(self) -> str:
         """The spread as benchstat prints it after "±": "3%", "∞" or "?"."""
         spread = self.spread

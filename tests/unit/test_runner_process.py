@@ -43,32 +43,49 @@ def py(code: str) -> list[str]:
 
 
 def test_lines_stream_as_they_arrive(tmp_path: Path) -> None:
+    """The child waits for the parent to have seen each piece before it writes the next:
+    buffering to the end would leave it waiting (then it writes "timed out" instead)."""
+    line_seen, partial_seen = tmp_path / "line-seen", tmp_path / "partial-seen"
     proc = StreamingProcess(
-        py("""
-            import sys, time
+        py(f"""
+            import os, sys, time
+            def wait_for(path):
+                deadline = time.monotonic() + 60
+                while not os.path.exists(path):
+                    if time.monotonic() > deadline:
+                        print("timed out", flush=True)
+                        sys.exit(1)
+                    time.sleep(0.01)
             print("one", flush=True)
-            time.sleep(0.3)
+            wait_for({str(line_seen)!r})
             sys.stderr.write("two\\n"); sys.stderr.flush()
             sys.stdout.write("three-partial"); sys.stdout.flush()
-            time.sleep(0.3)
+            wait_for({str(partial_seen)!r})
             print(" done", flush=True)
             print("no newline at end", end="")
         """),
         tmp_path,
     )
     partials: list[str] = []
+
+    def on_partial(text: str) -> None:
+        partials.append(text)
+        if "three-partial" in text:
+            partial_seen.touch()
+
     proc.start()
-    seen: list[tuple[float, str]] = []
-    t0 = time.monotonic()
+    seen: list[str] = []
     try:
-        for line in proc.lines(partials.append):
-            seen.append((time.monotonic() - t0, line))
+        for line in proc.lines(on_partial):
+            seen.append(line)
+            if line == "one":
+                line_seen.touch()
     finally:
         code = proc.finish()
     assert code == 0
-    assert [s for _, s in seen] == ["one", "two", "three-partial done", "no newline at end"]
-    # "one" arrived before the child finished sleeping: streamed, not buffered to the end.
-    assert seen[0][0] < 0.25
+    assert seen == ["one", "two", "three-partial done", "no newline at end"]
+    # "one" arrived while the child was still running (it waited for us to see it),
+    # and so did the unfinished "three-partial": streamed, not buffered to the end.
     assert "three-partial" in partials
 
 

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 from benchlens.cli.common import load_config_reporting, warn
 from benchlens.config import Config, relative
@@ -44,7 +44,8 @@ from benchlens.runner import (
     RunOutcome,
     RunRequest,
 )
-from benchlens.runner.store import StoreError, describe, store_outcome
+from benchlens.runner.process import Cancellable
+from benchlens.runner.store import RunVerdict, StoredRun, StoreError, judge, store_run
 
 #: Exit status for an interrupted command (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
@@ -142,10 +143,6 @@ def signals_as_interrupt() -> Iterator[None]:
     finally:
         for s, h in old.items():
             signal.signal(s, h)
-
-
-class Cancellable(Protocol):
-    def cancel(self) -> None: ...
 
 
 @contextlib.contextmanager
@@ -294,30 +291,32 @@ def execute(request: RunRequest, progress: Any | None = None) -> RunOutcome:
         display.close()
 
 
+#: Exit status of each verdict on a run.
+EXIT_CODES = {
+    RunVerdict.CANCELLED: INTERRUPTED,
+    RunVerdict.FAILED: 1,
+    RunVerdict.NOTHING_RAN: 2,
+    RunVerdict.STORED: 0,
+}
+
+
 def report_outcome(outcome: RunOutcome, config: Config, written: Path | None, target: Path) -> int:
     """Print what happened and return the exit code of a run."""
-    if outcome.cancelled:
-        warn("run cancelled; results not written")
-        return INTERRUPTED
-    if outcome.failures:
-        names = ", ".join(sorted({f.package for f in outcome.failures}))
-        warn(f"{len(outcome.failures)} failure(s): {names}")
-        where = f"; completed results in {relative(config, written)}" if written else ""
-        warn(f"{relative(config, target)} left unchanged{where}")
-        return 1
-    if written is None:
-        warn("no benchmarks ran: check the packages and the --bench/--name pattern")
-        return 2
-    print(
-        f"wrote {relative(config, written)} ({describe(outcome.results)}) in {outcome.elapsed:.1f}s"
-    )
-    return 0
+    return report_stored(judge(outcome, target, written), config)
+
+
+def report_stored(stored: StoredRun, config: Config) -> int:
+    if stored.verdict is RunVerdict.STORED:
+        print(stored.message(config))
+    else:
+        warn(stored.message(config))
+    return EXIT_CODES[stored.verdict]
 
 
 def run_and_store(
     args: argparse.Namespace, config: Config, target: Path, *, merge: bool
 ) -> tuple[int, RunOutcome | None]:
-    """Run per `args`, store per the module doc; (exit code, outcome)."""
+    """Run per `args`, store per `benchlens.runner.store`; (exit code, outcome)."""
     request = request_from_args(args, config)
     try:
         outcome = execute(request)
@@ -327,14 +326,12 @@ def run_and_store(
     except KeyboardInterrupt:
         warn(f"interrupted; {relative(config, target)} left unchanged")
         return INTERRUPTED, None
-    if outcome.cancelled:
-        return report_outcome(outcome, config, None, target), outcome
     try:
-        written = store_outcome(outcome, target, merge=merge)
+        stored = store_run(outcome, target, merge=merge)
     except StoreError as exc:
         warn(str(exc))
         return 2, outcome
-    return report_outcome(outcome, config, written, target), outcome
+    return report_stored(stored, config), outcome
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -12,10 +12,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
-from benchlens.config import relative
-from benchlens.history import git_commit, save_baseline_text
-from benchlens.runner.store import describe
+from benchlens.cli.common import load_config_reporting, warn
+from benchlens.runner.store import BaselineError, save_baseline
 
 
 def register(sub: Any) -> None:
@@ -37,17 +35,12 @@ def save_baseline_command(args: argparse.Namespace) -> int:
     config = load_config_reporting(args.dir)
     source = args.source.resolve() if args.source else config.current
     try:
-        results = load_results_or_fail(source)
-    except InputError as exc:
-        warn(f"{exc}; run `benchlens run` first")
+        saved = save_baseline(config, source, note=args.note)
+    except BaselineError as exc:
+        warn(f"{exc}; run `benchlens run` first" if exc.missing else str(exc))
         return 2
-    if not results.benchmarks:
-        warn(f"{relative(config, source)}: no benchmark results to save")
-        return 2
-    text = source.read_text(encoding="utf-8", errors="replace")
-    commit = git_commit(config.root)
-    saved = save_baseline_text(text, config.baseline, config.history, commit=commit, note=args.note)
-    at = f"commit {commit[:7]}" if commit else "no git commit"
-    print(f"saved {relative(config, saved.baseline)} ({describe(results)}, {at})")
-    print(f"archived as {relative(config, saved.archived)}")
+    for issue in saved.results.issues:
+        warn(f"{issue} (line skipped)")
+    for line in saved.lines(config):
+        print(line)
     return 0

@@ -16,12 +16,12 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from lsprotocol import types
 
 from benchlens.config import relative
-from benchlens.history import atomic_write_text, git_commit, save_baseline_text
+from benchlens.history import atomic_write_text
 from benchlens.lsp import convert
 from benchlens.lsp.progress import Progress
 from benchlens.lsp.server import BenchlensServer
@@ -31,6 +31,7 @@ from benchlens.runner import (
     BenchmarkSession,
     BenchmarkStarted,
     BuildStarted,
+    Cancellable,
     GoNotFound,
     PackageFinished,
     PackagesListed,
@@ -38,9 +39,10 @@ from benchlens.runner import (
     RunOutcome,
     RunRequest,
     names_pattern,
+    store,
 )
 from benchlens.runner.profile import ProfileOutcome, Profiler, ProfileRequest, ProfileStep
-from benchlens.runner.store import StoreError, describe, store_outcome
+from benchlens.runner.store import BaselineError, RunVerdict, StoredRun, StoreError, store_run
 from benchlens.views.markdown import render_markdown
 
 log = logging.getLogger(__name__)
@@ -148,10 +150,6 @@ def parse_target(ls: BenchlensServer, args: tuple[Any, ...], need_bench: bool) -
 
 
 # --- runs ----------------------------------------------------------------------------------------
-
-
-class Cancellable(Protocol):
-    def cancel(self) -> None: ...
 
 
 class ActiveRun:
@@ -311,39 +309,43 @@ async def run_target(ls: BenchlensServer, target: Target, what: str) -> Result:
     )
     if outcome is None:
         return error or _result("failed", "the run did not start")
-    if outcome.cancelled:
-        progress.end("cancelled; results not written")
-        return _result("cancelled", f"{target.label}: cancelled; results not written")
     try:
-        written = await asyncio.to_thread(store_outcome, outcome, state.config.current, merge=True)
+        stored = await asyncio.to_thread(store_run, outcome, state.config.current, merge=True)
     except StoreError as exc:
         message = f"{target.label}: {exc}"
         progress.end("failed")
         ls.show(message, types.MessageType.Error)
         return _result("failed", message)
-    if outcome.failures:
-        where = f"; completed results in {relative(state.config, written)}" if written else ""
-        message = f"{target.label}: {_failure_text(outcome)}{where}"
-        progress.end("failed")
-        ls.show(message, types.MessageType.Error)
-        return _result("failed", message)
-    if written is None:
-        message = f"{target.label}: no benchmark ran (check the package and the pattern)"
+    return await _report_run(ls, state, target, stored, progress)
+
+
+async def _report_run(
+    ls: BenchlensServer, state: FolderState, target: Target, stored: StoredRun, progress: Progress
+) -> Result:
+    """The verdict on a run as a command result, a progress end and (unless it went well)
+    a message; a stored run is shown at once."""
+    config = state.config
+    verdict = stored.verdict
+    if verdict is RunVerdict.CANCELLED:
+        progress.end("cancelled; results not written")
+        return _result("cancelled", f"{target.label}: {stored.message(config)}")
+    if verdict is RunVerdict.STORED:
+        await ls.reload(state)
+        message = f"{target.label}: {stored.message(config)}"
         progress.end(message)
-        ls.show(message, types.MessageType.Warning)
-        return _result("failed", message)
-    await ls.reload(state)
-    message = (
-        f"{target.label}: {describe(outcome.results)} in {outcome.elapsed:.1f}s, "
-        f"merged into {relative(state.config, written)}"
-    )
-    progress.end(message)
-    return _result(
-        "ok",
-        message,
-        written=str(written),
-        benchmarks=[k.display_name for k in outcome.results.benchmarks],
-    )
+        return _result(
+            "ok",
+            message,
+            written=str(stored.written),
+            benchmarks=[k.display_name for k in stored.outcome.results.benchmarks],
+        )
+    if verdict is RunVerdict.FAILED:
+        message = f"{target.label}: {_failure_text(stored.outcome)}; {stored.where(config)}"
+    else:
+        message = f"{target.label}: {stored.message(config)}"
+    progress.end("failed")
+    ls.show(message, types.MessageType.Error)
+    return _result("failed", message)
 
 
 #: Progress percentage as each profiling step begins.
@@ -422,35 +424,19 @@ async def profile_target(ls: BenchlensServer, target: Target) -> Result:
 
 async def save_baseline(ls: BenchlensServer, state: FolderState) -> Result:
     config = state.config
-    current = config.current
-
-    def save() -> tuple[str, int] | str:
-        try:
-            text = current.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            return f"{relative(config, current)}: {exc.strerror or exc}; run the benchmarks first"
-        results = state.current.results
-        count = len(results) if results is not None else 0
-        if count == 0:
-            return f"{relative(config, current)}: no benchmark results to save"
-        # git reads the repository's own config (hooks, fsmonitor): not in an untrusted one.
-        commit = git_commit(config.root) if ls.trusted(state) else None
-        saved = save_baseline_text(text, config.baseline, config.history, commit=commit)
-        at = f"commit {commit[:7]}" if commit else "no git commit"
-        return (
-            f"saved {relative(config, saved.baseline)} ({count} benchmarks, {at}); "
-            f"archived as {relative(config, saved.archived)}",
-            count,
-        )
-
-    outcome = await asyncio.to_thread(save)
-    if isinstance(outcome, str):
-        ls.show(outcome, types.MessageType.Warning)
-        return _result("failed", outcome)
+    # git reads the repository's own config (hooks, fsmonitor): not in an untrusted one.
+    use_git = ls.trusted(state)
+    try:
+        saved = await asyncio.to_thread(store.save_baseline, config, use_git=use_git)
+    except BaselineError as exc:
+        message = f"{exc}; run the benchmarks first" if exc.missing else str(exc)
+        ls.show(message, types.MessageType.Warning)
+        return _result("failed", message)
     state.history = None  # a new archived run: the trend changes
     await ls.reload(state, force=True)
-    ls.show(outcome[0], types.MessageType.Info)
-    return _result("ok", outcome[0], benchmarks=outcome[1])
+    message = "; ".join(saved.lines(config))
+    ls.show(message, types.MessageType.Info)
+    return _result("ok", message, benchmarks=len(saved.results))
 
 
 async def open_report(ls: BenchlensServer, state: FolderState) -> Result:

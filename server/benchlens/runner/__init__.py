@@ -24,8 +24,8 @@ from benchlens.runner.events import (
 )
 from benchlens.runner.goargs import name_pattern, names_pattern
 from benchlens.runner.gotool import GoListError, GoNotFound, list_packages, resolve_go
-from benchlens.runner.process import StreamingProcess
-from benchlens.runner.session import BenchmarkSession, RunRequest, run_benchmarks
+from benchlens.runner.process import Cancellable, StreamingProcess
+from benchlens.runner.session import BenchmarkSession, RunRequest
 
 __all__ = [
     "BenchmarkFinished",
@@ -33,6 +33,7 @@ __all__ = [
     "BenchmarkStarted",
     "BuildFinished",
     "BuildStarted",
+    "Cancellable",
     "GoListError",
     "GoNotFound",
     "GoPackage",
@@ -53,5 +54,4 @@ __all__ = [
     "names_pattern",
     "quote_meta",
     "resolve_go",
-    "run_benchmarks",
 ]

@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 #: Seconds between SIGTERM and SIGKILL when cancelling.
 KILL_GRACE = 2.0
@@ -279,6 +279,12 @@ class ChildSlot:
         finally:
             with self._lock:
                 self._current = None
+
+
+class Cancellable(Protocol):
+    """Anything that can be told to stop from another thread (a session, a profile)."""
+
+    def cancel(self) -> None: ...
 
 
 class CancellableWork:

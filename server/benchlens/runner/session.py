@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchlens.config import Config
-from benchlens.results.model import Result, ResultSet, SyntaxIssue
+from benchlens.results.model import Result, ResultSet
 from benchlens.results.reader import read_lines, split_procs
 from benchlens.runner.events import (
     BenchmarkFinished,
@@ -434,13 +434,3 @@ def _go_test_done(line: str) -> tuple[str, bool] | None:
         if m:
             return m.group(1), ok
     return None
-
-
-def run_benchmarks(request: RunRequest, on_event: EventCallback | None = None) -> RunOutcome:
-    """Convenience: one session, run to the end."""
-    return BenchmarkSession(request).run(on_event)
-
-
-def issues_of(outcome: RunOutcome) -> list[SyntaxIssue]:
-    """Lines of the run that looked like results but could not be read."""
-    return list(outcome.results.issues)
