@@ -3,6 +3,7 @@ never destroy the previous results, and names full of shell metacharacters."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,10 @@ def test_run_writes_current_then_merge_keeps_the_rest(
     assert main(["run", "-C", str(root), *QUICK, "--count", "2"]) == 0
     out = capsys.readouterr().out
     assert "BenchmarkWork running" in out  # plain progress when not on a terminal
+    # Once each package ran once, the second run's lines say the time elapsed and left.
+    assert re.search(
+        r"^\[2/2 \d+s, ETA \d+s\] example.com/basic/slow BenchmarkWork running$", out, re.M
+    )
     assert "wrote benchmark_results/current.txt (4 benchmarks, 8 samples" in out
     assert sample_counts(current) == {
         "BenchmarkAdd": 2,
@@ -142,4 +147,7 @@ def test_terminal_progress_bar(tmp_path: Path) -> None:
     outcome = execute(RunRequest(root=root, benchtime="10x", count=2, go=go_path()), display)
     assert outcome.ok and len(outcome.keys) == 4
     tasks = display.progress.tasks
-    assert tasks[0].completed == tasks[0].total == 4  # 2 packages x 2 runs
+    # The overall bar is the percent of the estimated work; it ends full, on the last run.
+    assert tasks[0].completed == tasks[0].total == 100
+    assert tasks[0].description == "run 2/2" and tasks[0].fields["percent"] == "100%"
+    assert display.last is not None and display.last.remaining == 0.0

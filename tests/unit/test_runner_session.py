@@ -3,6 +3,7 @@ samples, failures with Go's error text, fast-count, cancellation."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from benchlens.runner import (
     PackageStarted,
     RunEvent,
     RunFinished,
+    RunProgress,
     RunRequest,
 )
 from benchlens.runner.gotool import GoNotFound, resolve_go
@@ -76,6 +78,30 @@ def test_events_results_and_skipped_packages() -> None:
     assert {len(b.iterations) for b in result.results} == {2}
     assert all(b.config["pkg"] == b.key.package for b in result.results)
     assert {"goos", "goarch", "cpu"} <= set(next(iter(result.results)).config)
+
+
+def test_progress_events_carry_elapsed_and_eta(tmp_path: Path) -> None:
+    """Before any package ran, previous results give the estimate; the last progress
+    event says everything is done. Timing is not asserted: only what is known when."""
+    previous = tmp_path / "current.txt"
+    previous.write_text(
+        "pkg: example.com/basic/fast\nBenchmarkAdd\t10\t5 ns/op\n"
+        "pkg: example.com/basic/slow\nBenchmarkWork\t10\t5 ns/op\n"
+    )
+    events, _ = collect(request(GOMODS / "basic", count=2, previous=(previous,)))
+    progress = [e for e in events if isinstance(e, RunProgress)]
+    listed = events.index(next(e for e in events if isinstance(e, PackagesListed)))
+    assert isinstance(events[listed + 1], RunProgress)
+    # Builds are still unmeasured right after the listing; after them the history guesses.
+    first_run = next(e for e in events if isinstance(e, PackageStarted))
+    after_start = events[events.index(first_run) + 1]
+    assert isinstance(after_start, RunProgress) and after_start.remaining is not None
+    running = [p for p in progress if p.benchmark is not None]
+    assert running and running[0].package == "example.com/basic/fast"
+    assert all(a.elapsed <= b.elapsed for a, b in itertools.pairwise(progress))
+    last = progress[-1]
+    assert last.remaining == 0.0 and last.fraction == 1.0
+    assert last.samples == 8 and last.expected_samples == 8
 
 
 def test_samples_are_independent_processes_round_robin() -> None:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
@@ -34,16 +36,18 @@ from benchlens.runner import (
     BenchmarkFinished,
     BenchmarkSession,
     BenchmarkStarted,
-    BuildFinished,
     BuildStarted,
     GoNotFound,
     PackageFailed,
     PackageFinished,
     PackagesListed,
+    PackageStarted,
     RunEvent,
     RunOutcome,
+    RunProgress,
     RunRequest,
 )
+from benchlens.runner.eta import format_duration
 from benchlens.runner.process import Cancellable
 from benchlens.runner.store import RunVerdict, StoredRun, StoreError, judge, store_run
 
@@ -175,6 +179,8 @@ def signals_cancel(work: Cancellable) -> Iterator[None]:
 
 
 def _value(v: float) -> str:
+    if not math.isfinite(v):
+        return str(v)
     if v == int(v) and abs(v) < 1e12:
         return str(int(v))
     return f"{v:.4g}" if abs(v) < 100 else f"{v:.0f}"
@@ -185,13 +191,26 @@ def result_text(result: Result) -> str:
     return f"{result.key.display_name}  {result.iterations}  {values}"
 
 
+def timing_text(progress: RunProgress | None, now: float) -> str:
+    """`12s, ETA 1m05s` (or `12s` while the remaining time is unknown), as of `now`."""
+    if progress is None:
+        return ""
+    elapsed = progress.elapsed + max(0.0, now - progress.at)
+    text = format_duration(elapsed)
+    remaining = progress.remaining_at(now)
+    return text if remaining is None else f"{text}, ETA {format_duration(remaining)}"
+
+
 class PlainProgress:
-    """One line per step, flushed at once: readable in CI logs and by other programs."""
+    """One line per step, flushed at once: readable in CI logs and by other programs.
+    A benchmark's `running` line starts with the run, the time elapsed and the
+    estimated time left: `[2/6 1m05s, ETA 3m10s] example.com/m/pkg BenchmarkX running`."""
 
     def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.runs = 1
+        self.last: RunProgress | None = None
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -203,8 +222,12 @@ class PlainProgress:
             self._print(f"benchmarking {n} package{'s' if n != 1 else ''}, {event.runs} run(s)")
         elif isinstance(event, BuildStarted):
             self._print(f"build {event.package}")
+        elif isinstance(event, RunProgress):
+            self.last = event
         elif isinstance(event, BenchmarkStarted):
-            self._print(f"[{event.run}/{self.runs}] {event.package} {event.name} running")
+            timing = timing_text(self.last, time.monotonic())
+            where = f"{event.run}/{self.runs} {timing}" if timing else f"{event.run}/{self.runs}"
+            self._print(f"[{where}] {event.package} {event.name} running")
         elif isinstance(event, BenchmarkFinished):
             self._print(f"[{event.run}/{self.runs}] {event.package} {result_text(event.result)}")
         elif isinstance(event, PackageFailed):
@@ -215,62 +238,74 @@ class PlainProgress:
 
 
 class RichProgress:
-    """A progress bar for the runs and the benchmark running now, with elapsed times;
-    results scroll above it."""
+    """A progress bar for the whole run (percent of the estimated work, time elapsed and
+    left) and a line for the benchmark running now; results scroll above them."""
 
     def __init__(self) -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
-            MofNCompleteColumn,
             Progress,
+            ProgressColumn,
             SpinnerColumn,
+            Task,
             TextColumn,
-            TimeElapsedColumn,
         )
+        from rich.text import Text
+
+        display = self
+
+        class TimingColumn(ProgressColumn):
+            """`1m05s, ETA 3m10s` on the overall line, counted down between events."""
+
+            def render(self, task: Task) -> Text:
+                if task.id != display.overall:
+                    return Text("")
+                return Text(timing_text(display.last, time.monotonic()), style="cyan")
 
         self.console = Console()
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
+            TextColumn("{task.fields[percent]}"),
+            TimingColumn(),
             console=self.console,
             transient=True,
         )
-        self.progress.start()
-        self.overall = self.progress.add_task("listing packages", total=None)
-        self.current = self.progress.add_task("", total=None, visible=False)
+        self.overall = self.progress.add_task("listing packages", total=None, percent="")
+        self.current = self.progress.add_task("", total=None, visible=False, percent="")
         self.runs = 1
-        self.builds = 0
-        self.packages = 0
+        self.last: RunProgress | None = None
+        self.progress.start()
 
     def __call__(self, event: RunEvent) -> None:
+        from rich.markup import escape
+
         p = self.progress
         if isinstance(event, PackagesListed):
             self.runs = event.runs
-            self.packages = len(event.packages)
-            p.update(self.overall, description="building", total=self.packages, completed=0)
+            p.update(self.overall, description="building", total=100, completed=0)
+        elif isinstance(event, RunProgress):
+            self.last = event
+            p.update(self.overall, completed=event.percent, percent=f"{event.percent}%")
         elif isinstance(event, BuildStarted):
-            p.update(self.overall, description=f"build {event.package}")
-        elif isinstance(event, BuildFinished):
-            self.builds += 1
-            p.update(self.overall, completed=self.builds)
-            if self.builds == self.packages:
-                p.reset(self.overall, description="runs", total=self.packages * self.runs)
+            p.update(self.overall, description=f"build {escape(event.package)}")
+        elif isinstance(event, PackageStarted):
+            p.update(self.overall, description=f"run {event.run}/{self.runs}")
         elif isinstance(event, BenchmarkStarted):
             p.reset(
                 self.current,
-                description=f"run {event.run}/{self.runs} {event.package} [bold]{event.name}",
+                description=f"{escape(event.package)} [bold]{escape(event.name)}",
                 total=None,
                 visible=True,
             )
         elif isinstance(event, BenchmarkFinished):
             res = event.result
-            p.console.print(f"[dim]{res.key.package}[/] {result_text(res)}", highlight=False)
+            p.console.print(
+                f"[dim]{escape(res.key.package)}[/] {escape(result_text(res))}", highlight=False
+            )
         elif isinstance(event, PackageFinished):
-            p.advance(self.overall)
             p.update(self.current, visible=False)
         elif isinstance(event, PackageFailed):
             p.console.print(f"[red]benchlens: {event.failure}", highlight=False, markup=False)

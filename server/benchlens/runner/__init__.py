@@ -21,6 +21,7 @@ from benchlens.runner.events import (
     RunEvent,
     RunFinished,
     RunOutcome,
+    RunProgress,
 )
 from benchlens.runner.goargs import name_pattern, names_pattern
 from benchlens.runner.gotool import GoListError, GoNotFound, list_packages, resolve_go
@@ -46,6 +47,7 @@ __all__ = [
     "RunEvent",
     "RunFinished",
     "RunOutcome",
+    "RunProgress",
     "RunRequest",
     "StreamingProcess",
     "go_rewrite",

@@ -111,6 +111,35 @@ class PackageFinished:
     elapsed: float
 
 
+@dataclass(frozen=True)
+class RunProgress:
+    """Where the run stands, sent after each step (a build, a benchmark starting or
+    finishing, a package run): seconds `elapsed`, the estimated seconds `remaining`
+    (None until something allows a guess), the `fraction` of the estimated work done,
+    result lines so far (of `expected_samples`, once every package ran once), and the
+    benchmark running now. `at` is the `time.monotonic()` of the estimate, so a display
+    can count down between events (`remaining_at`)."""
+
+    elapsed: float
+    remaining: float | None
+    fraction: float
+    samples: int
+    expected_samples: int | None = None
+    package: str = ""
+    benchmark: str | None = None
+    at: float = 0.0
+
+    def remaining_at(self, now: float) -> float | None:
+        """The estimate counted down to `now` (never below zero)."""
+        if self.remaining is None:
+            return None
+        return max(0.0, self.remaining - max(0.0, now - self.at))
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.fraction)
+
+
 @dataclass
 class RunOutcome:
     """Everything a run produced: the results that completed, what failed, and whether
@@ -150,5 +179,6 @@ RunEvent = (
     | Output
     | PackageFailed
     | PackageFinished
+    | RunProgress
     | RunFinished
 )

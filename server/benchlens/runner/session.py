@@ -24,7 +24,8 @@ from pathlib import Path
 
 from benchlens.config import Config
 from benchlens.results.model import Result, ResultSet
-from benchlens.results.reader import read_lines, split_procs
+from benchlens.results.reader import load_results, read_lines, split_procs
+from benchlens.runner.eta import EtaTracker, prior_seconds
 from benchlens.runner.events import (
     BenchmarkFinished,
     BenchmarkStarted,
@@ -84,6 +85,9 @@ class RunRequest:
     go: str = "go"
     fast_count: bool = False
     env: Mapping[str, str] | None = None
+    #: Earlier results of these benchmarks, most recent first: the time estimate
+    #: before a package has run once (see `benchlens.runner.eta`).
+    previous: tuple[Path, ...] = ()
 
     @property
     def pattern(self) -> str:
@@ -117,6 +121,7 @@ class RunRequest:
             timeout=run.timeout,
             go=run.go,
             fast_count=fast_count,
+            previous=(config.current, config.baseline),
         )
 
 
@@ -125,6 +130,18 @@ class _RunState:
     package: str = ""
     run: int = 0
     errors: list[str] = field(default_factory=list)
+
+
+def _previous_results(paths: Sequence[Path]) -> Iterator[ResultSet]:
+    """The readable regular files among `paths`, read; anything wrong is skipped (an
+    estimate is not worth an error)."""
+    for path in paths:
+        try:
+            results = load_results(path) if path.is_file() else None
+        except Exception:  # a time estimate never fails a run
+            continue
+        if results is not None:
+            yield results
 
 
 def _binary_name(index: int, import_path: str) -> str:
@@ -185,8 +202,15 @@ class BenchmarkSession(CancellableWork):
         """Run everything, calling `on_event` for each event in order (in this thread).
         Returns what completed; failures and cancellation are in the outcome, not raised
         (only a missing Go toolchain raises `GoNotFound`)."""
-        self._emit = on_event or (lambda _event: None)
-        go = resolve_go(self.request.go)
+        req = self.request
+        tracker = EtaTracker(
+            time.monotonic,
+            prior_seconds(_previous_results(req.previous), req.pattern, req.benchtime),
+            builds=not req.fast_count,
+            per_process=req.count if req.fast_count else 1,
+        )
+        self._emit = tracker.wrap(on_event or (lambda _event: None))
+        go = resolve_go(req.go)
         started = time.monotonic()
         results = ResultSet("go test")
         lines = self._fast_stream(go) if self.request.fast_count else self._stream(go)
