@@ -11,14 +11,19 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from benchlens import stats
-from benchlens.config import Config
+from benchlens.config import Config, ThresholdOverride, Thresholds
 from benchlens.results.model import BenchmarkKey, BenchmarkSamples, ResultSet, SyntaxIssue
-from benchlens.units import Better, Metric, UnitInfo, unit_info
+from benchlens.units import Better, Metric, UnitInfo, format_change, unit_info
+
+#: Configuration keys whose values must agree between the sides for their numbers to be
+#: comparable (GOMAXPROCS is the key's procs). `go`/`goversion`: the toolchain, when the
+#: runner recorded it.
+MACHINE_KEYS = ("goos", "goarch", "cpu", "go", "goversion")
 
 
 class Status(StrEnum):
@@ -76,6 +81,9 @@ class MetricDelta:
     low_confidence: bool = False
     #: Samples per side that a test at alpha would need (`-count`), when low confidence.
     runs_needed: int | None = None
+    #: What the statistics warn about, as benchstat words it: too few samples for an
+    #: interval or a test, all samples equal, outliers, a spread wider than the change.
+    warnings: tuple[str, ...] = ()
 
     @property
     def n_baseline(self) -> int:
@@ -93,6 +101,15 @@ class MetricDelta:
         return self.change_pct if self.better is Better.LOWER else -self.change_pct
 
 
+@dataclass(frozen=True, order=True)
+class ConfigDifference:
+    """A machine setting that differs between the sides (`cpu`: Intel → AMD)."""
+
+    key: str
+    baseline: str
+    current: str
+
+
 @dataclass(frozen=True)
 class BenchmarkComparison:
     """One benchmark across both sides. `key` is the current key (baseline's when missing)."""
@@ -105,6 +122,8 @@ class BenchmarkComparison:
     current_config: Mapping[str, str] = field(default_factory=dict)
     #: Set when sides with different GOMAXPROCS were matched (CI has 4 cores, the laptop 8).
     procs_note: str | None = None
+    #: Machine settings that differ between the sides (GOMAXPROCS included).
+    differences: tuple[ConfigDifference, ...] = ()
 
     @property
     def name(self) -> str:
@@ -126,16 +145,30 @@ class BenchmarkComparison:
     def low_confidence(self) -> bool:
         return any(m.low_confidence for m in self.metrics)
 
+    @property
+    def paired(self) -> bool:
+        """Both sides have results (not missing, not new)."""
+        return self.status not in (Status.MISSING, Status.NEW)
+
 
 @dataclass(frozen=True)
 class Comparison:
-    """A whole comparison: every benchmark of both sides, and every problem met reading them."""
+    """A whole comparison: every benchmark of both sides, and every problem met reading them.
+
+    `thresholds`, `overrides` and `alpha` are the rules the verdicts were decided by;
+    `baseline_info`/`current_info` each side's file-level configuration (commit, date,
+    goos, cpu...), so that every report can say what it compared.
+    """
 
     baseline_source: str | None
     current_source: str
     benchmarks: tuple[BenchmarkComparison, ...]
     issues: tuple[SyntaxIssue, ...] = ()
     alpha: float = 0.05
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    overrides: tuple[ThresholdOverride, ...] = ()
+    baseline_info: Mapping[str, str] = field(default_factory=dict)
+    current_info: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def has_baseline(self) -> bool:
@@ -153,6 +186,22 @@ class Comparison:
     def by_key(self) -> dict[BenchmarkKey, BenchmarkComparison]:
         return {b.key: b for b in self.benchmarks}
 
+    @property
+    def paired_count(self) -> int:
+        """How many benchmarks have results on both sides: what was really compared."""
+        return sum(1 for b in self.benchmarks if b.paired)
+
+    @property
+    def differences(self) -> dict[ConfigDifference, int]:
+        """Every machine setting that differs between the sides, with how many paired
+        benchmarks it concerns, in a stable order."""
+        counts = Counter(d for b in self.benchmarks for d in b.differences)
+        return dict(sorted(counts.items()))
+
+    def filtered(self, keep: Callable[[BenchmarkComparison], bool]) -> Comparison:
+        """The same comparison restricted to the benchmarks `keep` accepts."""
+        return replace(self, benchmarks=tuple(b for b in self.benchmarks if keep(b)))
+
 
 def _change_pct(base: float, cur: float) -> float | None:
     if base == 0:
@@ -169,7 +218,13 @@ def compare_metric(
     improvement_pct: float,
     alpha: float,
 ) -> MetricDelta:
-    """Decide one metric: regression/improvement need the threshold *and* significance."""
+    """Decide one metric: regression/improvement need the threshold *and* significance.
+
+    Significance is the U test's, or certainty when each side has at least two samples
+    and all of them are equal (allocs/op). With too few samples for the test to reach
+    alpha - one sample per side included, which shows no variance only because it has
+    none to show - the threshold alone decides and the verdict is low confidence.
+    """
     base_summary = stats.summarize(base, assume_exact=info.assume_exact) if base else None
     cur_summary = stats.summarize(cur, assume_exact=info.assume_exact) if cur else None
     delta = functools.partial(
@@ -189,16 +244,26 @@ def compare_metric(
 
     change = _change_pct(base_summary.center, cur_summary.center)
     test = stats.compare_samples(base, cur, alpha=alpha, assume_exact=info.assume_exact)
-    certain = len(set(base)) == 1 and len(set(cur)) == 1
+    certain = _constant(base) and _constant(cur)
     low_confidence = test.too_few and not certain
     significant = certain or low_confidence or test.significant
     status = Status.OK
-    if change is not None and info.better is not None and significant:
+    worse = None
+    if change is not None and info.better is not None:
         worse = change if info.better is Better.LOWER else -change
-        if worse > threshold_pct:
+        if significant and worse > threshold_pct:
             status = Status.REGRESSION
-        elif -worse > improvement_pct:
+        elif significant and -worse > improvement_pct:
             status = Status.IMPROVEMENT
+    beyond = worse is not None and (worse > threshold_pct or -worse > improvement_pct)
+    warnings = _warnings(
+        base,
+        cur,
+        (base_summary, cur_summary),
+        test,
+        change,
+        noise_decided=beyond and not significant,
+    )
     return delta(
         change_pct=change,
         p_value=test.p_value,
@@ -206,7 +271,47 @@ def compare_metric(
         certain=certain,
         low_confidence=low_confidence,
         runs_needed=stats.min_samples_to_detect(alpha) if low_confidence else None,
+        warnings=warnings,
     )
+
+
+def _constant(values: Sequence[float]) -> bool:
+    """At least two samples, all equal: the value does not vary (one sample cannot tell)."""
+    return len(values) >= 2 and min(values) == max(values)
+
+
+def _warnings(
+    base: Sequence[float],
+    cur: Sequence[float],
+    summaries: tuple[stats.Summary, stats.Summary],
+    test: stats.SampleTest,
+    change: float | None,
+    *,
+    noise_decided: bool,
+) -> tuple[str, ...]:
+    """benchstat's warnings for one metric (its words), then ours: outliers per side, and
+    a change beyond its threshold that the spread swallows."""
+    found: list[str] = [s.warning for s in summaries if s.warning]
+    if test.warning:
+        found.append(test.warning)
+    for side, values in (("baseline", base), ("current", cur)):
+        far = stats.outliers(values)
+        if far:
+            what = "an outlier" if len(far) == 1 else f"{len(far)} outliers"
+            found.append(f"the {side} has {what} (beyond 3×IQR): a noisy run, or a noisy machine")
+    if noise_decided and change is not None:
+        spread = max(s.spread_pct for s in summaries)
+        if math.isfinite(spread) and spread >= abs(change):
+            found.append(
+                f"the spread (±{spread:.0f}%) is wider than the change ({format_change(change)}):"
+                f" not significant at α={stats.go_float(test.alpha)}"
+            )
+        else:
+            found.append(
+                f"the change ({format_change(change)}) is beyond its threshold but not"
+                f" significant (p={test.p_value:.3f} > α={stats.go_float(test.alpha)})"
+            )
+    return tuple(dict.fromkeys(found))
 
 
 def _pair_keys(
@@ -271,11 +376,20 @@ def compare_benchmark(
     else:
         status = min((m.status for m in metrics), key=_PRECEDENCE.__getitem__, default=Status.OK)
     procs_note = None
-    if base is not None and cur is not None and base.key.procs != cur.key.procs:
-        procs_note = (
-            f"GOMAXPROCS differs: baseline {base.key.procs}, current {cur.key.procs} "
-            "(matched as the only run on each side)"
-        )
+    differences: list[ConfigDifference] = []
+    if base is not None and cur is not None:
+        if base.key.procs != cur.key.procs:
+            procs_note = (
+                f"GOMAXPROCS differs: baseline {base.key.procs}, current {cur.key.procs} "
+                "(matched as the only run on each side)"
+            )
+            differences.append(
+                ConfigDifference("GOMAXPROCS", str(base.key.procs), str(cur.key.procs))
+            )
+        for key in MACHINE_KEYS:
+            old, new = base.config.get(key), cur.config.get(key)
+            if old and new and old != new:
+                differences.append(ConfigDifference(key, old, new))
     return BenchmarkComparison(
         key=side.key,
         status=status,
@@ -284,6 +398,7 @@ def compare_benchmark(
         baseline_config=base.config if base else {},
         current_config=cur.config if cur else {},
         procs_note=procs_note,
+        differences=tuple(differences),
     )
 
 
@@ -312,4 +427,8 @@ def compare(baseline: ResultSet | None, current: ResultSet, config: Config) -> C
         benchmarks=tuple(out),
         issues=issues,
         alpha=config.alpha,
+        thresholds=config.thresholds,
+        overrides=config.overrides,
+        baseline_info=dict(baseline.config) if baseline is not None else {},
+        current_info=dict(current.config),
     )

@@ -54,6 +54,7 @@ __all__ = [
     "median",
     "min_samples_for_ci",
     "min_samples_to_detect",
+    "outliers",
     "summarize",
 ]
 
@@ -180,6 +181,40 @@ def _summarize_exact(xs: list[float], confidence: float) -> Summary:
         actual_confidence=1.0,
         assume_exact=True,
     )
+
+
+#: Tukey's outer fences: a value further than this many interquartile ranges outside
+#: the quartiles is "far out". (benchstat v1 dropped values beyond 1.5 IQR; with the 6 to
+#: 10 samples of a benchmark run that flags every other metric, so only the far ones
+#: are worth a footnote.)
+OUTLIER_IQR = 3.0
+#: Fewer samples than this have no quartiles worth the name: no outliers are reported.
+OUTLIER_MIN_SAMPLES = 4
+
+
+def outliers(values: Sequence[float]) -> tuple[float, ...]:
+    """The values beyond Tukey's outer fences (3 IQR outside the quartiles), sorted.
+
+    benchstat stopped dropping outliers because medians and the U test are robust to
+    them; we keep every sample too, but say when a sample has some: one slow run in
+    six moves the confidence interval and is worth a re-run. Quartiles interpolate
+    linearly between order statistics (R-7, numpy's default).
+    """
+    xs = sorted(values)
+    n = len(xs)
+    if n < OUTLIER_MIN_SAMPLES:
+        return ()
+    q1, q3 = _quantile(xs, 0.25), _quantile(xs, 0.75)
+    reach = OUTLIER_IQR * (q3 - q1)
+    lo, hi = q1 - reach, q3 + reach
+    return tuple(x for x in xs if x < lo or x > hi)
+
+
+def _quantile(xs: Sequence[float], q: float) -> float:
+    h = (len(xs) - 1) * q
+    lo = math.floor(h)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (h - lo) * (xs[hi] - xs[lo])
 
 
 def median(values: Sequence[float]) -> float:

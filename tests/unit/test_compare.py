@@ -193,3 +193,105 @@ def test_display_of_values_and_changes() -> None:
     assert format_change(768376.7) == "×7,685"
     assert format_change(float("inf")) == "+∞%"
     assert format_change(None) == "n/a"
+
+
+# --- small samples: never certain from one sample (issue 9, item 1) --------------------
+
+
+@pytest.mark.parametrize(
+    ("base", "cur"),
+    [
+        ([245.0], [296.0]),  # 1+1: `go test -count 1` on both sides
+        ([245.0], [296.0] * 6),  # 1+6: a single baseline run
+        ([245.0] * 6, [296.0]),  # 6+1
+        ([245.0, 246.0, 244.0], [296.0, 297.0, 295.0]),  # 3+3: too few to test
+    ],
+)
+def test_one_or_few_samples_are_low_confidence_never_certain(
+    config: Config, base: list[float], cur: list[float]
+) -> None:
+    text_base = results({"BenchmarkSeek-2": ns(*base)})
+    text_cur = results({"BenchmarkSeek-2": ns(*cur)})
+    (bench,) = run(text_base, text_cur, config).benchmarks
+    (m,) = bench.metrics
+    assert not m.certain  # one sample shows no variance only because it has none to show
+    assert m.low_confidence and m.runs_needed == 4
+    assert m.status is Status.REGRESSION  # +20.8 % > 20 %: the threshold alone decides
+    assert any(w.startswith("need >= 4 samples to detect a difference") for w in m.warnings)
+
+
+def test_constant_allocations_with_one_sample_are_not_certain_either(config: Config) -> None:
+    base = results({"BenchmarkM": ["10 ns/op 1 allocs/op"]})
+    cur = results({"BenchmarkM": ["10 ns/op 2 allocs/op"]})
+    (bench,) = run(base, cur, config).benchmarks
+    allocs = bench.metric("allocs/op")
+    assert allocs is not None and not allocs.certain and allocs.low_confidence
+
+
+def test_a_unit_with_no_samples_on_one_side_is_not_compared(config: Config) -> None:
+    base = results({"BenchmarkM": ["10 ns/op"] * 4})
+    cur = results({"BenchmarkM": ["10 ns/op 5 B/op"] * 4})
+    (bench,) = run(base, cur, config).benchmarks
+    memory = bench.metric("B/op")
+    assert memory is not None and memory.n_baseline == 0
+    assert memory.status is Status.OK and memory.change_pct is None
+    assert not memory.low_confidence and not memory.certain
+
+
+# --- warnings, as benchstat prints them (issue 13, item 2) -----------------------------
+
+
+def test_three_samples_warn_like_benchstat(config: Config) -> None:
+    (bench,) = run(
+        results({"BenchmarkX": ns(100, 101, 102)}),
+        results({"BenchmarkX": ns(150, 151, 152)}),
+        config,
+    ).benchmarks
+    assert bench.metrics[0].warnings == (
+        "need >= 6 samples for confidence interval at level 0.95",
+        "need >= 4 samples to detect a difference at alpha level 0.05",
+    )
+
+
+def test_an_outlier_and_a_spread_wider_than_the_change_are_warned_about(config: Config) -> None:
+    (bench,) = run(
+        results({"BenchmarkX": ns(100, 101, 99, 100, 102, 100, 101, 500)}),
+        results({"BenchmarkX": ns(100, 101, 99, 100, 102, 100, 101, 100)}),
+        config,
+    ).benchmarks
+    assert "the baseline has an outlier (beyond 3×IQR): a noisy run, or a noisy machine" in (
+        bench.metrics[0].warnings
+    )
+    noisy = run(
+        results({"BenchmarkN": ns(100, 200, 90, 210, 95, 205)}),
+        results({"BenchmarkN": ns(140, 95, 220, 100, 230, 98)}),
+        config,
+    ).benchmarks[0]
+    m = noisy.metrics[0]
+    assert m.status is Status.OK  # +25 %, beyond the threshold, but noise
+    assert any(
+        w.startswith("the spread (±") and "is wider than the change" in w for w in m.warnings
+    )
+
+
+# --- configuration differences (issue 9, item 3) ---------------------------------------
+
+
+def test_cpu_goos_and_gomaxprocs_differences_are_recorded(config: Config) -> None:
+    base = results({"BenchmarkA-2": ns(100, 100, 100, 100)}, header="cpu: Intel Xeon\ngoos: linux")
+    cur = results({"BenchmarkA-4": ns(100, 100, 100, 100)}, header="cpu: AMD EPYC\ngoos: linux")
+    comparison = run(base, cur, config)
+    (bench,) = comparison.benchmarks
+    assert [(d.key, d.baseline, d.current) for d in bench.differences] == [
+        ("GOMAXPROCS", "2", "4"),
+        ("cpu", "Intel Xeon", "AMD EPYC"),
+    ]
+    assert list(comparison.differences.values()) == [1, 1]
+
+
+def test_the_comparison_keeps_the_rules_it_was_decided_by(config: Config) -> None:
+    base = results({"BenchmarkA": ns(1, 1, 1, 1)}, header="commit: abc1234")
+    comparison = run(base, results({"BenchmarkA": ns(1, 1, 1, 1)}), config)
+    assert comparison.thresholds == config.thresholds and comparison.alpha == config.alpha
+    assert comparison.baseline_info["commit"] == "abc1234"
+    assert "commit" not in comparison.current_info
