@@ -625,7 +625,8 @@ class WorkspaceIndex:
         if not sites:
             reason = f"{top} has no b.Run call the index can see"
         else:
-            reason = f"no b.Run call in {top} matches {missing!r}"
+            where = top if found.site is None else found.site.display_name
+            reason = f"no b.Run call in {where} matches {missing!r}"
         return Resolution(
             package,
             name,

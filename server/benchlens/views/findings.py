@@ -62,8 +62,14 @@ def placement_message(placement: Placement) -> str:
     message = benchmark_message(placement.bench)
     res = placement.resolution
     if res.resolved and not res.precise:
-        message += f" (shown on {res.function.name if res.function else 'its parent'}"
-        message += f": {res.reason})" if res.reason else ")"
+        # The line it is shown on: the deepest b.Run that matched, else the function.
+        if res.run_site is not None:
+            shown_on = res.run_site.display_name
+        else:
+            shown_on = res.function.name if res.function else "its parent"
+        message += (
+            f" (shown on {shown_on}: {res.reason})" if res.reason else f" (shown on {shown_on})"
+        )
     elif not res.resolved:
         message += f" (not found in the source: {res.reason})"
     return message
