@@ -72,3 +72,65 @@ def test_check_without_results_or_baseline(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert "save-baseline" in proc.stderr
     assert proc.stdout == ""  # every benchmark is new; `new` is off by default
+
+
+NESTED_TEST = """package nested
+
+import "testing"
+
+func BenchmarkNames(b *testing.B) {
+	b.Run("a", func(b *testing.B) {
+		b.Run("c", func(b *testing.B) {})
+	})
+}
+"""
+
+
+def nested_workspace(tmp_path: Path, base_ns: float, cur_ns: float, name: str) -> Path:
+    ws = tmp_path / "ws"
+    (ws / "nested").mkdir(parents=True)
+    (ws / "go.mod").write_text("module example.com/ws\n\ngo 1.22\n")
+    (ws / "nested" / "nested_test.go").write_text(NESTED_TEST)
+    results = ws / "benchmark_results"
+    results.mkdir()
+    head = "pkg: example.com/ws/nested\n"
+    for file, value in (("baseline.txt", base_ns), ("current.txt", cur_ns)):
+        lines = "".join(f"{name} 1000 {value + i} ns/op\n" for i in range(6))
+        (results / file).write_text(head + lines)
+    return ws
+
+
+def test_a_note_names_the_b_run_line_it_is_shown_on(tmp_path: Path) -> None:
+    ws = nested_workspace(tmp_path, 100, 300, "BenchmarkNames/a/b-2")
+    proc = benchlens("check", ws, cwd=ws)
+    assert proc.returncode == 0, proc.stderr
+    (line,) = proc.stdout.splitlines()
+    source = ws / "nested" / "nested_test.go"
+    run_a = line_of(source, 'b.Run("a"')
+    assert line.startswith(f"nested/nested_test.go:{run_a}:")
+    assert "(shown on BenchmarkNames/a: no b.Run call in BenchmarkNames/a matches 'b')" in line
+    # A name whose first level already fails stays on the function, and says so.
+    ws2 = nested_workspace(tmp_path / "2", 100, 300, "BenchmarkNames/z-2")
+    (line,) = benchlens("check", ws2, cwd=ws2).stdout.splitlines()
+    assert line.startswith(f"nested/nested_test.go:{line_of(source, 'func BenchmarkNames')}:")
+    assert "(shown on BenchmarkNames: no b.Run call in BenchmarkNames matches 'z')" in line
+
+
+def test_check_output_shows_control_characters_escaped(tmp_path: Path) -> None:
+    hostile = "BenchmarkNames/a/\x1b[31mRED\x1b]0;pwned\x07-2"
+    ws = nested_workspace(tmp_path, 100, 300, hostile)
+    for fmt in ("text", "github"):
+        proc = benchlens("check", ws, "--format", fmt, cwd=ws)
+        assert proc.returncode == 0, proc.stderr
+        assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout
+        assert "\\x1b[31mRED\\x1b]0;pwned\\x07" in proc.stdout
+
+
+def test_check_with_nothing_in_common_exits_2(tmp_path: Path) -> None:
+    ws = nested_workspace(tmp_path, 100, 100, "BenchmarkNames/a-2")
+    (ws / "benchmark_results" / "current.txt").write_text(
+        "pkg: example.com/other\nBenchmarkElse 10 5 ns/op\n"
+    )
+    proc = benchlens("check", ws, "--fail-on-regression", cwd=ws)
+    assert proc.returncode == 2
+    assert "no benchmark is in both the baseline and the current results" in proc.stderr

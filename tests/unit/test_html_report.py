@@ -3,6 +3,7 @@ back with the standard library's HTML parser as a browser would tokenize it."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -12,14 +13,15 @@ from benchlens.compare import Comparison, Status, compare
 from benchlens.config import Config, default_config
 from benchlens.results.reader import load_results, load_text
 from benchlens.trend import History
-from benchlens.views.facts import SAVE_BASELINE_HINT, low_confidence_footnote, summary_line
+from benchlens.views.facts import SAVE_BASELINE_HINT, summary_line
 from benchlens.views.html import (
     CLAMP_PCT,
     change_chart,
     chart_metrics,
+    label_lines,
     render_html,
-    shorten,
     sparkline_points,
+    sparkline_range,
     wrap_points,
 )
 from benchlens.views.markdown import render_markdown
@@ -64,33 +66,59 @@ def test_the_example_page_has_summary_tables_chart_trends_and_config(
 
     assert section(doc, "changes").iter("table") == []  # the chart only
     results = section(doc, "results")
-    notable_table, unchanged_table = results.iter("table", "results")
-    headers = [th.all_text() for th in notable_table.find("thead").iter("th")]
+    tables = results.iter("table", "results")
+    headers = [th.all_text() for th in tables[0].find("thead").iter("th")]
     assert headers == ["Benchmark", "Metric", "Baseline", "Current", "Change", "p, n", "Status"]
 
-    # Regressions first (Produce), then improvements (Append); one row per metric.
-    groups = notable_table.iter("tbody")
-    names = [g.find("th", "name").all_text() for g in groups]
-    assert names == [
-        "kafka/handler.Produce/small-2",
-        "kafka/handler.Produce/large-2",
-        "storage/log.Append/size=64-2",
-        "storage/log.Append/size=1024-2",
-        "storage/log.Append/size=4096-2",
-    ]
-    assert [g.classes - {"bench"} for g in groups] == [{"regression"}] * 2 + [{"improvement"}] * 3
-    rows = rows_of(notable_table)
-    assert len(rows) == 3 + 3 + 4 + 4 + 4
-    first = [td.all_text() for td in rows[0].iter("td")]
-    assert first == ["ns/op", "354ns", "853ns", "+141.3%", "p=0.002 n=6+6", "🔴 Regression"]
-
-    # The unchanged ones are folded away, with their count.
+    # One table per package, under its full import path: the changed packages first
+    # (regressions, then improvements), changed rows only, each closed by its geomeans.
     details = results.find("details")
+    folded = details.iter("table", "results")
+    changed = [t for t in tables if t not in folded]
+    packages = [h.all_text() for h in results.iter("h3", "package")]
+    assert packages[:2] == [
+        "example.com/eventpipe/kafka/handler",
+        "example.com/eventpipe/storage/log",
+    ]
+    handler, log = changed
+    names = [g.find("th", "name").all_text() for g in handler.iter("tbody")]
+    assert names == ["Produce/small-2", "Produce/large-2", "geomean"]
+    names = [g.find("th", "name").all_text() for g in log.iter("tbody")]
+    assert names == ["Append/size=64-2", "Append/size=1024-2", "Append/size=4096-2", "geomean"]
+    groups = handler.iter("tbody") + log.iter("tbody")
+    assert [g.classes - {"bench"} for g in groups] == [{"regression"}] * 2 + [{"geomean"}] + [
+        {"improvement"}
+    ] * 3 + [{"geomean"}]
+    rows = rows_of(handler)
+    assert len(rows) == 3 + 3 + 3  # one row per metric, and a geomean per unit
+    first = [td.all_text() for td in rows[0].iter("td")]
+    assert first == [
+        "ns/op",
+        "354ns ± 2%",
+        "853ns ± 69%",
+        "+141.3%",
+        "p=0.002 n=6+6",
+        "🔴 Regression",
+    ]
+    geomean = [td.all_text() for td in rows[6].iter("td")]
+    assert geomean == ["ns/op", "151ns", "252ns", "+66.8%", "", ""]
+
+    # The unchanged ones are folded away, with their count, grouped by package too.
     assert details.find("summary").all_text() == "12 unchanged"
-    assert unchanged_table in details.iter("table")
-    assert len(unchanged_table.iter("tbody")) == 12
-    assert {tr.attrs["class"] for tr in rows_of(unchanged_table)} == {"ok"}
-    assert "Packages are relative to example.com/eventpipe/." in results.all_text()
+    assert sum(len([g for g in t.iter("tbody") if "ok" in g.classes]) for t in folded) == 12
+    assert {tr.attrs["class"] for t in folded for tr in rows_of(t)} == {"ok", "geomean"}
+
+    # What was compared and how.
+    facts = dict(
+        zip(
+            [dt.all_text() for dt in doc.root.iter("dt")],
+            [dd.all_text() for dd in doc.root.iter("dd")],
+            strict=True,
+        )
+    )
+    assert facts["thresholds"].startswith("latency +20% · throughput −10%")
+    assert "α = 0.05" in facts["test"] and "n = 6+6" in facts["test"]
+    assert facts["baseline"].startswith(str(BASE))
 
     cells = {
         tr.find("th").all_text(): [td.all_text() for td in tr.iter("td")]
@@ -102,14 +130,17 @@ def test_the_example_page_has_summary_tables_chart_trends_and_config(
     assert cells["results"] == [str(BASE), str(CUR)]
 
 
-def test_the_chart_has_one_bar_per_notable_metric(example: Comparison) -> None:
+def test_the_chart_has_one_bar_per_changed_metric(example: Comparison) -> None:
     doc = parse(render_html(example))
     svg = doc.root.find("svg", "chart")
     bars = svg.iter("rect", "bar")
-    notable = [
-        m for b in example.benchmarks for m in b.notable_metrics if b.status is not Status.OK
+    changed = [
+        m
+        for b in example.benchmarks
+        for m in b.metrics
+        if m.status in (Status.REGRESSION, Status.IMPROVEMENT)
     ]
-    assert len(bars) == len(notable) == 18
+    assert len(bars) == len(changed) == 18
     assert sum("regression" in r.classes for r in bars) == 6
     assert sum("improvement" in r.classes for r in bars) == 12
 
@@ -236,7 +267,7 @@ def test_hostile_names_and_config_values_are_escaped_everywhere(
     text = doc.root.all_text()
     assert "X/<script>alert('x')</script>\"`${1}`&amp;-8" in text
     chart = doc.root.find("svg", "chart")
-    assert "X/<script>alert" in chart.find("text", "label").all_text()  # shortened
+    assert "X/<script>alert" in chart.find("text", "label").all_text()  # wrapped
     assert "X/<script>alert('x')</script>" in chart.find("g", "row").find("title").all_text()
     assert doc.root.iter("svg", "spark")
     assert '<img src=x onerror=alert(1)> "quoted" `tick`' in text
@@ -245,19 +276,25 @@ def test_hostile_names_and_config_values_are_escaped_everywhere(
 
 def test_low_confidence_and_gomaxprocs_notes_match_the_markdown(config: Config) -> None:
     comparison = hostile_comparison(config)
-    footnote = low_confidence_footnote(comparison)
-    assert footnote is not None  # BenchmarkLow: two samples per side
     doc = parse(render_html(comparison))
-    notes = " ".join(p.all_text() for p in doc.root.iter(cls="note"))
-    assert footnote in notes
-    assert footnote in render_markdown(comparison)
+    footnotes = [li.all_text() for li in doc.root.find("ol", "footnotes").iter("li")]
+    low = "too few samples to test at α=0.05; decided by the threshold alone"
+    assert any(f.startswith(low) for f in footnotes)  # BenchmarkLow: two samples per side
+    markdown = render_markdown(comparison)
+    assert low in markdown
+    notes = " ".join(p.all_text() for p in doc.root.iter("p", "config-note"))
     assert "GOMAXPROCS differs: baseline 4, current 8" in notes
-    low_row = next(
-        tr
-        for tr in rows_of(doc.root.find("table", "results"))
-        if tr.iter("sup", "fn")  # the footnote mark sits in the p, n cell
+    assert "GOMAXPROCS differs: baseline 4, current 8" in markdown
+    low_bench = next(
+        tbody
+        for table in doc.root.iter("table", "results")
+        for tbody in table.iter("tbody")
+        if tbody.find("th", "name").all_text() == "Low"
     )
-    assert low_row.iter("td")[4].all_text().endswith("1")
+    number = next(i for i, f in enumerate(footnotes, start=1) if f.startswith(low))
+    # The footnote mark sits in the p, n cell of the low-confidence row.
+    pn = low_bench.find("tr").iter("td")[4]
+    assert str(number) in [sup.all_text() for sup in pn.iter("sup", "fn")]
 
 
 def test_the_same_input_gives_the_same_page(example: Comparison, history: History) -> None:
@@ -273,11 +310,39 @@ def test_sparkline_points_fill_the_box_and_keep_a_constant_series_flat() -> None
     assert {y for _, y in sparkline_points([5.0, 5.0, 5.0], width=100, height=20)} == {10.0}
 
 
-def test_long_labels_are_shortened_in_the_middle() -> None:
-    assert shorten("short") == "short"
-    long = "pkg/" + "a" * 100 + "/end"
-    cut = shorten(long, 20)
-    assert len(cut) == 20 and cut.startswith("pkg/") and cut.endswith("/end") and "…" in cut
+def test_long_labels_wrap_at_separators_never_mid_word() -> None:
+    assert label_lines("short") == ("short",)
+    name = "github.com/cespare/xxhash/v2.Sum64String/size=1048576-8 · ns/op"
+    lines = label_lines(name, 24)
+    assert all(len(line) <= 24 for line in lines)
+    assert "".join(lines).replace(" ", "") == name.replace(" ", "")
+    words = {w for w in re.split(r"[/.=, ·_-]+", name) if w}
+    for line in lines:  # every word of every line is a whole word of the name
+        assert {w for w in re.split(r"[/.=, ·_-]+", line) if w} <= words
+    # Only a single word longer than a line is split; very long names keep both ends.
+    assert label_lines("a" * 30, 24) == ("a" * 24, "a" * 6)
+    many = label_lines("/".join(["segment"] * 30), 24)
+    assert len(many) == 3 and many[1] == "…" and many[0].startswith("segment/")
+
+
+def test_sparklines_have_a_floor_so_small_moves_stay_flat() -> None:
+    lo, hi = sparkline_range([100.0, 100.1])
+    assert (lo, hi) == pytest.approx((100.05 * 0.95, 100.05 * 1.05))
+    points = sparkline_points([100.0, 100.1], width=100, height=20)
+    assert abs(points[0][1] - points[1][1]) < 0.2  # a 0.1 % move: nearly flat
+    steep = sparkline_points([100.0, 200.0], width=100, height=20)
+    assert (steep[0][1], steep[1][1]) == (17.0, 3.0)  # a 2× move fills the box
+
+
+def test_trend_rows_label_the_minimum_and_maximum(example: Comparison, tmp_path: Path) -> None:
+    directory = tmp_path / "h"
+    directory.mkdir()
+    shutil.copy(CUR, directory / "20240101T000000Z-aaaaaaa.txt")
+    shutil.copy(BASE, directory / "20240201T000000Z-bbbbbbb.txt")
+    trends = section(parse(render_html(example, history=History.load(directory))), "trends")
+    first = trends.find("td", "sparkcell")
+    assert first.find("span", "max").all_text() == "max 853ns"
+    assert first.find("span", "min").all_text() == "min 354ns"
 
 
 def test_table_names_may_wrap_at_slashes_but_read_the_same(example: Comparison) -> None:
@@ -289,5 +354,5 @@ def test_table_names_may_wrap_at_slashes_but_read_the_same(example: Comparison) 
     )
     assert max(map(len, wrap_points("x/" + "a" * 100))) == 24
     name = parse(render_html(example)).root.find("th", "name")
-    assert len(name.iter("wbr")) == 3
-    assert name.all_text() == "kafka/handler.Produce/small-2"
+    assert len(name.iter("wbr")) == 1
+    assert name.all_text() == "Produce/small-2"

@@ -9,6 +9,7 @@ from typing import Any
 
 from benchlens.cli.common import (
     InputError,
+    comparison_problem,
     load_config_reporting,
     load_workspace_comparison,
     warn,
@@ -41,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not comparison.has_baseline:
         warn(SAVE_BASELINE_HINT)
+    problem = comparison_problem(comparison)
+    if problem:
+        warn(problem)
+        return 2
     index = WorkspaceIndex([root])
     index.build()
     cwd = Path.cwd()

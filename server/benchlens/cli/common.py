@@ -9,6 +9,8 @@ from benchlens.compare import Comparison, compare
 from benchlens.config import Config, ConfigIssue, load_config
 from benchlens.results.model import ResultSet
 from benchlens.results.reader import ResultsFileError, load_results
+from benchlens.views.escape import visible
+from benchlens.views.facts import coverage_warning, overlap_problem
 
 
 class InputError(Exception):
@@ -16,7 +18,9 @@ class InputError(Exception):
 
 
 def warn(message: str) -> None:
-    print(f"benchlens: {message}", file=sys.stderr)
+    """One line on stderr; control characters from untrusted input (names, lines of a
+    results file) are shown escaped, never sent to the terminal."""
+    print(f"benchlens: {visible(message)}", file=sys.stderr)
 
 
 def load_results_or_fail(path: Path) -> ResultSet:
@@ -55,3 +59,15 @@ def load_workspace_comparison(config: Config) -> Comparison:
     current = load_results_or_fail(config.current)
     baseline = load_results_or_fail(config.baseline) if config.baseline.exists() else None
     return compare(baseline, current, config)
+
+
+def comparison_problem(comparison: Comparison) -> str | None:
+    """Why the comparison cannot stand as a result (exit 2: nothing in common), or None;
+    a warning is printed when most of the baseline is missing."""
+    problem = overlap_problem(comparison)
+    if problem:
+        return f"{problem}: are these the right files?"
+    warning = coverage_warning(comparison)
+    if warning:
+        warn(f"warning: {warning}")
+    return None

@@ -7,13 +7,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
+from benchlens.cli.common import (
+    InputError,
+    comparison_problem,
+    load_config_reporting,
+    load_results_or_fail,
+    warn,
+)
 from benchlens.compare import Comparison, compare
+from benchlens.filter import FilterError, parse_filter
 from benchlens.trend import History
 from benchlens.views.html import render_html
 from benchlens.views.json_view import render_json
 from benchlens.views.markdown import render_markdown
-from benchlens.views.text import render_text
+from benchlens.views.text import render_text, use_color
 
 FORMATS = ("text", "markdown", "json", "html")
 
@@ -29,21 +36,37 @@ def register(sub: Any) -> None:
         "--fail-on-regression", action="store_true", help="exit 1 when a benchmark regressed"
     )
     p.add_argument(
+        "--only",
+        choices=("changed",),
+        help="leave the unchanged benchmarks out of the text and markdown tables",
+    )
+    p.add_argument(
+        "--filter",
+        metavar="EXPR",
+        help="the benchmarks to compare, in benchstat's -filter syntax (.name:X, /size:64, "
+        "pkg:P, key:/regexp/, AND, OR, -x) or a glob on the name ('Encode/*')",
+    )
+    p.add_argument(
         "-C", "--dir", type=Path, default=Path("."), help="workspace whose .benchlens.toml applies"
     )
     p.set_defaults(func=run)
 
 
-def render(comparison: Comparison, fmt: str, history_dir: Path | None = None) -> str:
+def render(
+    comparison: Comparison,
+    fmt: str,
+    history_dir: Path | None = None,
+    only_changed: bool = False,
+) -> str:
     """`comparison` in `fmt`; html adds trends from `history_dir` (the workspace's)."""
     if fmt == "markdown":
-        return render_markdown(comparison)
+        return render_markdown(comparison, only_changed=only_changed)
     if fmt == "json":
         return render_json(comparison)
     if fmt == "html":
         history = History.load(history_dir) if history_dir is not None else None
         return render_html(comparison, history=history)
-    return render_text(comparison, color=sys.stdout.isatty())
+    return render_text(comparison, color=use_color(sys.stdout), only_changed=only_changed)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,8 +80,24 @@ def run(args: argparse.Namespace) -> int:
     if not current.benchmarks and not baseline.benchmarks:
         warn(f"no benchmark results in {args.baseline} or {args.current}")
         return 2
+    try:
+        keep = parse_filter(args.filter) if args.filter is not None else None
+    except FilterError as exc:
+        warn(f"--filter {args.filter!r}: {exc}")
+        return 2
     comparison = compare(baseline, current, config)
-    sys.stdout.write(render(comparison, args.format, config.history))
+    if keep is not None:
+        comparison = comparison.filtered(keep)
+        if not comparison.benchmarks:
+            warn(f"no benchmark matches --filter {args.filter!r}")
+            return 2
+    problem = comparison_problem(comparison)
+    if problem:
+        warn(problem)
+        return 2
+    sys.stdout.write(
+        render(comparison, args.format, config.history, only_changed=args.only == "changed")
+    )
     if args.fail_on_regression and comparison.regressions:
         return 1
     return 0

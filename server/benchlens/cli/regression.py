@@ -12,12 +12,18 @@ import argparse
 import sys
 from typing import Any
 
-from benchlens.cli.common import InputError, load_config_reporting, load_workspace_comparison, warn
+from benchlens.cli.common import (
+    InputError,
+    comparison_problem,
+    load_config_reporting,
+    load_workspace_comparison,
+    warn,
+)
 from benchlens.cli.run import add_run_options, run_and_store
 from benchlens.config import relative
 from benchlens.history import atomic_write_text
 from benchlens.views.markdown import render_markdown
-from benchlens.views.text import render_text
+from benchlens.views.text import render_text, use_color
 
 
 def register(sub: Any) -> None:
@@ -46,8 +52,12 @@ def regression_command(args: argparse.Namespace) -> int:
     except InputError as exc:
         warn(f"{exc}; run `benchlens run` first (or drop --no-run)")
         return 2
+    problem = comparison_problem(comparison)
+    if problem:
+        warn(problem)
+        return 2
     atomic_write_text(config.report, render_markdown(comparison))
-    sys.stdout.write(render_text(comparison, color=sys.stdout.isatty()))
+    sys.stdout.write(render_text(comparison, color=use_color(sys.stdout)))
     print(f"report: {relative(config, config.report)}")
     if not comparison.has_baseline:
         print(

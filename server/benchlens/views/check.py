@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from benchlens.views.escape import visible
 from benchlens.views.findings import Finding
 
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "information": "notice", "hint": "notice"}
@@ -19,7 +20,10 @@ def display_path(path: Path, base: Path) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's data: `%`, CR and LF encoded as GitHub reads them, and every
+    other control character shown escaped (a CI log is a terminal too)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text)
 
 
 def _escape_property(text: str) -> str:
@@ -28,11 +32,12 @@ def _escape_property(text: str) -> str:
 
 def text_line(finding: Finding, base: Path, fallback: str) -> str:
     """One finding as a compiler-style line; unplaced ones name the results file instead."""
-    message = finding.message.replace("\n", " ")
+    message = visible(finding.message)
     if finding.path is None or finding.range is None:
-        return f"{fallback}: {finding.severity}: {message}"
+        return f"{visible(fallback)}: {finding.severity}: {message}"
     line, col = finding.range.start_line + 1, finding.range.start_col + 1
-    return f"{display_path(finding.path, base)}:{line}:{col}: {finding.severity}: {message}"
+    path = visible(display_path(finding.path, base))
+    return f"{path}:{line}:{col}: {finding.severity}: {message}"
 
 
 def github_line(finding: Finding, base: Path, fallback: str) -> str:

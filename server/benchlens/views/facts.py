@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta, Status
-from benchlens.units import Better, format_change, format_value
+from benchlens.compare import BenchmarkComparison, Comparison, ConfigDifference, MetricDelta, Status
+from benchlens.stats import Summary, go_float
+from benchlens.units import Better, Metric, format_change, format_value
 
 SAVE_BASELINE_HINT = "no baseline yet: run `benchlens save-baseline` to keep these results as one"
 
@@ -24,6 +25,18 @@ def short_name(bench: BenchmarkComparison) -> str:
 def value_or_dash(m: MetricDelta, side: str) -> str:
     summary = m.baseline if side == "baseline" else m.current
     return format_value(summary.center, m.unit) if summary is not None else "—"
+
+
+def with_spread(summary: Summary | None, unit: str) -> str:
+    """`354ns ± 2%`: the median and the spread of its confidence interval, as benchstat
+    prints them (`± ∞` when the sample is too small for an interval)."""
+    if summary is None:
+        return "—"
+    return f"{format_value(summary.center, unit)} ± {summary.spread_str}"
+
+
+def value_and_spread(m: MetricDelta, side: str) -> str:
+    return with_spread(m.baseline if side == "baseline" else m.current, m.unit)
 
 
 def threshold_text(m: MetricDelta) -> str:
@@ -42,7 +55,7 @@ def p_text(m: MetricDelta) -> str:
     if m.p_value is None:
         return f"n={m.n_baseline}+{m.n_current}"
     text = f"p={m.p_value:.3f} n={m.n_baseline}+{m.n_current}"
-    if m.certain:
+    if m.certain and m.change_pct:
         text += ", no variance"  # each side constant: the change is certain
     return text
 
@@ -51,6 +64,16 @@ def low_confidence_text(m: MetricDelta) -> str | None:
     if not m.low_confidence:
         return None
     return f"low confidence: run with -count={m.runs_needed or 6} or more"
+
+
+def deciding_warnings(m: MetricDelta) -> list[str]:
+    """The statistics' warnings that decided this metric's verdict: too few samples for
+    the test (the threshold alone decided), or a change the noise swallowed."""
+    if m.low_confidence:
+        return [w for w in m.warnings if w.startswith("need >=") and "detect" in w]
+    if m.status is Status.OK:
+        return [w for w in m.warnings if w.startswith(("the spread", "the change"))]
+    return []
 
 
 def metric_change(m: MetricDelta) -> str:
@@ -65,6 +88,7 @@ def metric_message(m: MetricDelta) -> str:
     if m.status in (Status.REGRESSION, Status.IMPROVEMENT):
         parts.append(f"threshold {threshold_text(m)}")
     parts.append(p_text(m))
+    parts += deciding_warnings(m)
     low = low_confidence_text(m)
     if low:
         parts.append(low)
@@ -131,17 +155,140 @@ def table_sections(
     return notable, unchanged
 
 
-def low_confidence_footnote(comparison: Comparison) -> str | None:
-    """The footnote of a table with low-confidence rows, or None when it has none:
-    `too few samples to test at α=0.05; decided by the threshold alone (low confidence: ...)`."""
-    low = next(
-        (t for b in comparison.benchmarks for m in b.metrics if (t := low_confidence_text(m))),
-        None,
+def metric_notes(m: MetricDelta, alpha: float) -> tuple[str, ...]:
+    """A table row's footnotes: the statistics' warnings, and how a low-confidence
+    verdict was reached."""
+    notes = list(m.warnings)
+    if m.low_confidence:
+        notes.append(low_confidence_footnote(m, alpha))
+    return tuple(notes)
+
+
+def low_confidence_footnote(m: MetricDelta, alpha: float) -> str:
+    """`too few samples to test at α=0.05; decided by the threshold alone (low
+    confidence: run with -count=4 or more)`."""
+    return (
+        f"too few samples to test at α={go_float(alpha)}; decided by the threshold alone"
+        f" ({low_confidence_text(m)})"
     )
-    if low is None:
+
+
+def difference_text(diff: ConfigDifference) -> str:
+    """`cpu differs: baseline Intel Xeon, current AMD EPYC`."""
+    return f"{diff.key} differs: baseline {diff.baseline}, current {diff.current}"
+
+
+def difference_notes(comparison: Comparison) -> list[str]:
+    """One note per machine setting that differs between the sides (benchstat would not
+    even compare such results), saying how many benchmarks it concerns."""
+    paired = comparison.paired_count
+    notes = []
+    for diff, count in comparison.differences.items():
+        scope = "" if count == paired else f" ({count} of {paired} benchmarks)"
+        notes.append(f"{difference_text(diff)}{scope}: the results may not be comparable")
+    return notes
+
+
+def overlap_problem(comparison: Comparison) -> str | None:
+    """Why the comparison compares nothing (no benchmark on both sides), or None.
+
+    Two files with nothing in common usually mean the wrong files or a renamed
+    package; a gate that silently passes them is worse than useless."""
+    if not comparison.has_baseline or comparison.paired_count:
         return None
-    alpha = f"α={comparison.alpha:g}"
-    return f"too few samples to test at {alpha}; decided by the threshold alone ({low})"
+    counts = comparison.summary
+    return (
+        "no benchmark is in both the baseline and the current results "
+        f"({counts['missing']} only in {comparison.baseline_source}, "
+        f"{counts['new']} only in {comparison.current_source}): nothing to compare"
+    )
+
+
+def coverage_warning(comparison: Comparison) -> str | None:
+    """A warning when most of the baseline's benchmarks are missing from the current
+    results (some were compared, but most of the baseline was not)."""
+    if not comparison.has_baseline:
+        return None
+    missing = comparison.summary["missing"]
+    in_baseline = missing + comparison.paired_count
+    if comparison.paired_count == 0 or missing * 2 <= in_baseline:
+        return None
+    return (
+        f"{missing} of the {in_baseline} benchmarks in the baseline are missing from the "
+        "current results: only part of the baseline was compared"
+    )
+
+
+_METRIC_ORDER = (
+    Metric.LATENCY,
+    Metric.THROUGHPUT,
+    Metric.ALLOCATIONS,
+    Metric.MEMORY,
+    Metric.CUSTOM,
+)
+
+
+def thresholds_text(comparison: Comparison) -> str:
+    """`latency +20% · throughput −10% · ... · improvement 10%` (and the overrides)."""
+    t = comparison.thresholds
+    worse = {Metric.THROUGHPUT: "−"}
+    parts = [
+        f"{metric.value} {worse.get(metric, '+')}{t.regression_pct(metric):g}%"
+        for metric in _METRIC_ORDER
+    ]
+    parts.append(f"improvement {t.improvement:g}%")
+    text = " · ".join(parts)
+    if comparison.overrides:
+        n = len(comparison.overrides)
+        globs = ", ".join(o.pattern for o in comparison.overrides[:3])
+        text += f" (+{n} per-benchmark override{'s' if n != 1 else ''}: {globs}"
+        text += ", …)" if n > 3 else ")"
+    return text
+
+
+def _count_range(counts: Iterable[int]) -> str:
+    values = sorted(set(counts))
+    if not values:
+        return "0"
+    return str(values[0]) if len(values) == 1 else f"{values[0]}–{values[-1]}"
+
+
+def samples_text(comparison: Comparison) -> str:
+    """Samples per benchmark on each side: `6+6`, or ranges `1–6+6`."""
+    metrics = [m for b in comparison.benchmarks for m in b.metrics]
+    base = _count_range(m.n_baseline for m in metrics if m.n_baseline)
+    cur = _count_range(m.n_current for m in metrics if m.n_current)
+    return f"{base}+{cur}" if comparison.has_baseline else cur
+
+
+def side_text(info: dict[str, str] | None, source: str | None) -> str:
+    """One side's provenance: `baseline.txt · commit abc1234 · 2026-01-02T03:04:05Z`."""
+    if source is None:
+        return "(no baseline)"
+    parts = [source]
+    info = info or {}
+    parts.append(f"commit {info['commit']}" if info.get("commit") else "commit not recorded")
+    for key in ("date", "go", "goversion", "benchlens"):
+        if info.get(key):
+            parts.append(f"{key} {info[key]}" if key != "date" else info[key])
+    return " · ".join(parts)
+
+
+def report_facts(comparison: Comparison) -> list[tuple[str, str]]:
+    """What every report states about how it decided, label → text: both sides (file,
+    commit, date), the thresholds, alpha and the sample counts."""
+    base_info = dict(comparison.baseline_info)
+    cur_info = dict(comparison.current_info)
+    return [
+        ("baseline", side_text(base_info, comparison.baseline_source)),
+        ("current", side_text(cur_info, comparison.current_source)),
+        ("thresholds", thresholds_text(comparison)),
+        (
+            "test",
+            f"Mann-Whitney U, α = {go_float(comparison.alpha)}; samples n = "
+            f"{samples_text(comparison)} (baseline+current)",
+        ),
+    ]
 
 
 def summary_line(comparison: Comparison) -> str:

@@ -8,11 +8,17 @@ from collections.abc import Mapping
 
 from benchlens.compare import BenchmarkComparison, MetricDelta
 from benchlens.runner.goargs import name_pattern
-from benchlens.stats import Summary
 from benchlens.trend import History, sparkline, trend_values
 from benchlens.units import format_change, format_value
-from benchlens.views.facts import SAVE_BASELINE_HINT, low_confidence_text, threshold_text
-from benchlens.views.markdown import escape_cell
+from benchlens.views.escape import md_code, md_text
+from benchlens.views.facts import (
+    SAVE_BASELINE_HINT,
+    difference_text,
+    low_confidence_text,
+    threshold_text,
+    value_and_spread,
+)
+from benchlens.views.table import Footnotes, marks
 
 
 def fence(text: str, lang: str = "") -> str:
@@ -22,25 +28,17 @@ def fence(text: str, lang: str = "") -> str:
     return f"{ticks}{lang}\n{text}\n{ticks}"
 
 
-def _spread(summary: Summary | None, unit: str) -> str:
-    """`354ns ± 2%`: the median and benchstat's spread of its confidence interval."""
-    if summary is None:
-        return "—"
-    text = format_value(summary.center, unit)
-    return f"{text} ± {summary.spread_str}" if summary.n > 1 else text
-
-
-def _metric_row(m: MetricDelta) -> str:
+def _metric_row(m: MetricDelta, notes: str) -> str:
     p = f"p={m.p_value:.3f}" if m.p_value is not None else "—"
     threshold = threshold_text(m) if m.better is not None else "—"
     cells = [
-        escape_cell(m.unit),
-        _spread(m.baseline, m.unit),
-        _spread(m.current, m.unit),
+        md_code(m.unit),
+        md_code(value_and_spread(m, "baseline")),
+        md_code(value_and_spread(m, "current")),
         format_change(m.change_pct),
         threshold,
         m.status.badge,
-        f"{p}, n={m.n_baseline}+{m.n_current}",
+        md_text(f"{p}, n={m.n_baseline}+{m.n_current} {notes}".rstrip()),
     ]
     return "| " + " | ".join(cells) + " |"
 
@@ -52,7 +50,7 @@ def _machine(config: Mapping[str, str], procs: int | None) -> str:
     for key in ("cpu", "goos", "goarch", "commit", "date"):
         if config.get(key):
             parts.append(f"{key} {config[key]}")
-    return " · ".join(escape_cell(p) for p in parts) or "—"
+    return " · ".join(md_text(p) for p in parts) or "—"
 
 
 def profile_commands(name: str, package_dir: str) -> str:
@@ -89,8 +87,8 @@ def hover_markdown(
     stale: bool = False,
 ) -> str:
     """Everything known about one benchmark, as markdown for an editor hover."""
-    title = f"**{escape_cell(bench.key.display_name)}** · {bench.status.badge}"
-    lines = [title, "", f"package `{bench.package or '?'}`".replace("``", "`?`"), ""]
+    title = f"**{md_text(bench.key.display_name)}** · {bench.status.badge}"
+    lines = [title, "", f"package {md_code(bench.package or '?', in_table=False)}", ""]
     if stale:
         lines += ["_stale: the benchmark was edited after these results were recorded_", ""]
     if not has_baseline:
@@ -99,13 +97,19 @@ def hover_markdown(
         "| Metric | Baseline | Current | Change | Threshold | Status | p, n |",
         "| --- | ---: | ---: | ---: | ---: | --- | --- |",
     ]
-    lines += [_metric_row(m) for m in bench.metrics]
+    footnotes = Footnotes()
+    lines += [_metric_row(m, marks(footnotes.refs(m.warnings))) for m in bench.metrics]
     lines.append("")
+    if footnotes:
+        lines += ["  \n".join(f"{marks([n])} {md_text(t)}" for n, t in footnotes.items()), ""]
     for m in bench.metrics:
         low = low_confidence_text(m)
         if low:
             lines += [f"_{low}_", ""]
             break
+    for diff in bench.differences:
+        if diff.key != "GOMAXPROCS":
+            lines += [f"_{md_text(difference_text(diff))}_", ""]
     base_procs = bench.baseline_key.procs if bench.baseline_key else None
     cur_procs = bench.key.procs if bench.current_config else None
     lines += [
@@ -123,14 +127,14 @@ def hover_markdown(
             sample_lines.append(f"{m.unit}: baseline [{base}] · current [{cur}]")
             break
     if sample_lines:
-        lines += ["Samples " + escape_cell(sample_lines[0]), ""]
+        lines += ["Samples " + md_text(sample_lines[0]), ""]
     if history is not None and len(history):
         trends = []
         for m in bench.metrics:
             values = trend_values(history, bench, m)
             if len(values) >= 2:
                 trends.append(
-                    f"{escape_cell(m.unit)} {sparkline(values)} "
+                    f"{md_code(m.unit)} {sparkline(values)} "
                     f"({format_value(values[0], m.unit)} → {format_value(values[-1], m.unit)}, "
                     f"{len(values)} runs)"
                 )

@@ -25,15 +25,24 @@ from benchlens import __version__
 from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta, Status
 from benchlens.trend import History, trend_values
 from benchlens.units import format_change, format_value
+from benchlens.views.escape import visible
 from benchlens.views.facts import (
     SAVE_BASELINE_HINT,
-    low_confidence_footnote,
-    p_text,
+    coverage_warning,
+    difference_notes,
+    report_facts,
     summary_line,
     table_sections,
-    value_or_dash,
 )
 from benchlens.views.names import common_package_prefix, table_name
+from benchlens.views.table import (
+    GEOMEAN,
+    BenchmarkRows,
+    Footnotes,
+    PackageTable,
+    Row,
+    package_tables,
+)
 
 #: Changes beyond this (percent, either way) are drawn to the edge of the chart and
 #: marked clamped: a +768376 % bar would flatten every other bar to nothing.
@@ -41,7 +50,9 @@ CLAMP_PCT = 200.0
 
 # Chart geometry, in SVG user units (CSS pixels at 100 %).
 _CHAR_W = 7.2  # the width of one character of the chart's 12px monospace labels
-_LABEL_CHARS = 48  # longer labels are shortened in the middle (full name in a tooltip)
+_LABEL_CHARS = 40  # longer labels wrap onto more lines, at separators
+_LABEL_LINES = 3  # at most; the full name is in the tooltip
+_LINE_H = 14.0  # one label line
 _PLOT_W = 440.0
 _VALUE_W = 84.0
 _ROW_H = 22.0
@@ -50,6 +61,8 @@ _TOP = 22.0  # room for the tick labels
 _PAD = 8.0
 _ARROW = 9.0  # how far a clamped bar's arrowhead reaches past the axis end
 
+#: A sparkline spans at least ±5 % around its midpoint (see `sparkline_range`).
+SPARK_FLOOR = 0.05
 _SPARK_W = 140.0
 _SPARK_H = 28.0
 _SPARK_PAD = 3.0
@@ -67,29 +80,30 @@ _MAX_CONFIG_VALUES = 4
 
 
 @dataclass(frozen=True)
-class MetricRow:
-    """One metric of the comparison table."""
+class HtmlRow:
+    """One row of a results table with the numbers of its footnotes."""
 
-    unit: str
-    baseline: str
-    current: str
-    change: str
-    p: str
-    low_confidence: bool
-    status: Status
+    row: Row
+    refs: tuple[int, ...]
 
 
 @dataclass(frozen=True)
-class BenchmarkRows:
-    """One benchmark of the comparison table: its name spans its metric rows."""
+class HtmlBenchmark:
+    """A benchmark (or the geomean block, status None): its name spans its rows."""
 
     name: str
-    status: Status
-    rows: tuple[MetricRow, ...]
+    status: Status | None
+    rows: tuple[HtmlRow, ...]
 
     @property
     def name_parts(self) -> tuple[str, ...]:
         return wrap_points(self.name)
+
+
+@dataclass(frozen=True)
+class HtmlTable:
+    package: str
+    benchmarks: tuple[HtmlBenchmark, ...]
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,9 @@ class Bar:
     """One metric's change: a bar from the zero line, left for negative, right for positive."""
 
     label: str
+    label_lines: tuple[str, ...]
+    #: The baseline of the label's first line.
+    label_y: float
     title: str
     change: str
     status: Status
@@ -124,6 +141,7 @@ class Chart:
     plot_bottom: float
     bar_h: float
     row_h: float
+    line_h: float
     value_x: float
     ticks: tuple[Tick, ...]
     bars: tuple[Bar, ...]
@@ -139,6 +157,9 @@ class Trend:
     last_y: float
     first: str
     last: str
+    #: The smallest and largest value, labelled beside the line.
+    low: str
+    high: str
     runs: int
     title: str
 
@@ -178,27 +199,32 @@ def wrap_points(name: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def _metric_row(m: MetricDelta) -> MetricRow:
-    return MetricRow(
-        unit=m.unit,
-        baseline=value_or_dash(m, "baseline"),
-        current=value_or_dash(m, "current"),
-        change=format_change(m.change_pct) if m.change_pct is not None else "—",
-        p=p_text(m),
-        low_confidence=m.low_confidence,
-        status=m.status,
-    )
-
-
-def table_rows(benches: Iterable[BenchmarkComparison], prefix: str) -> list[BenchmarkRows]:
-    return [
-        BenchmarkRows(
-            name=table_name(b, prefix),
-            status=b.status,
-            rows=tuple(_metric_row(m) for m in b.metrics),
+def _html_table(
+    table: PackageTable, benches: Sequence[BenchmarkRows], geomean: bool, footnotes: Footnotes
+) -> HtmlTable:
+    def block(name: str, status: Status | None, rows: Sequence[Row]) -> HtmlBenchmark:
+        return HtmlBenchmark(
+            name, status, tuple(HtmlRow(r, tuple(footnotes.refs(r.notes))) for r in rows)
         )
-        for b in benches
+
+    blocks = [block(b.name, b.status, b.rows) for b in benches]
+    if geomean and table.geomeans:
+        blocks.append(block(GEOMEAN, None, table.geomeans))
+    return HtmlTable(table.package, tuple(blocks))
+
+
+def results_tables(
+    comparison: Comparison, footnotes: Footnotes
+) -> tuple[list[HtmlTable], list[HtmlTable]]:
+    """(changed, unchanged): a table per package of its changed benchmarks (and its
+    geomeans), then one per package of its unchanged ones, footnotes numbered in that
+    order - the layout of the markdown view."""
+    tables = package_tables(comparison)
+    changed = [_html_table(t, t.changed, True, footnotes) for t in tables if t.changed]
+    unchanged = [
+        _html_table(t, t.unchanged, not t.changed, footnotes) for t in tables if t.unchanged
     ]
+    return changed, unchanged
 
 
 # --- the chart of changes -------------------------------------------------------------
@@ -221,26 +247,43 @@ def _tick_label(pct: float) -> str:
     return f"{sign}{abs(pct):g}%"
 
 
-def shorten(text: str, limit: int = _LABEL_CHARS) -> str:
-    """`text` cut in the middle to `limit` characters, so both the package and the
-    sub-benchmark stay visible."""
-    if len(text) <= limit:
-        return text
-    head = (limit - 1) // 2
-    tail = limit - 1 - head
-    return f"{text[:head]}…{text[-tail:]}"
+_LABEL_BREAK = re.compile(r"(?<=[/.=,· _-])")
+
+
+def label_lines(text: str, limit: int = _LABEL_CHARS) -> tuple[str, ...]:
+    """`text` on lines of at most `limit` characters, broken after `/`, `.`, `=`, `,`,
+    `-`, `_` or a space - never inside a word unless one word alone is longer than a
+    line. More than `_LABEL_LINES` lines keep the first and the last around an `…`
+    (the full name is in the tooltip)."""
+    lines: list[str] = []
+    current = ""
+    for piece in _LABEL_BREAK.split(text):
+        while len(piece) > limit:  # a single word longer than a line
+            if current:
+                lines.append(current.rstrip())
+                current = ""
+            lines.append(piece[:limit])
+            piece = piece[limit:]
+        if len(current) + len(piece.rstrip()) > limit and current:
+            lines.append(current.rstrip())
+            current = ""
+        current += piece
+    if current.strip():
+        lines.append(current.rstrip())
+    if len(lines) > _LABEL_LINES:
+        lines = [*lines[: _LABEL_LINES - 2], "…", lines[-1]]
+    return tuple(lines) or ("",)
 
 
 def chart_metrics(comparison: Comparison) -> list[tuple[BenchmarkComparison, MetricDelta]]:
-    """What the chart shows: every metric with a change of the regressed and improved
-    benchmarks, in table order (their unchanged metrics too, in grey, for context)."""
+    """What the chart shows: the metrics that changed (regressed or improved), in table
+    order. Unchanged metrics would only add 0 % bars."""
     notable, _ = table_sections(comparison)
     return [
         (b, m)
         for b in notable
-        if b.status in (Status.REGRESSION, Status.IMPROVEMENT)
         for m in b.metrics
-        if m.change_pct is not None
+        if m.status in (Status.REGRESSION, Status.IMPROVEMENT) and m.change_pct is not None
     ]
 
 
@@ -249,12 +292,14 @@ def change_chart(comparison: Comparison) -> Chart | None:
 
     The axis spans the largest decrease to the largest increase (each clamped to
     `CLAMP_PCT`), so zero sits where the data puts it and both sides share one scale.
+    A long label takes several lines, and its row grows to fit them.
     """
     items = chart_metrics(comparison)
     if not items:
         return None
     prefix = common_package_prefix(b.package for b in comparison.benchmarks)
-    labels = [f"{table_name(b, prefix)} · {m.unit}" for b, m in items]
+    labels = [visible(f"{table_name(b, prefix)} · {m.unit}") for b, m in items]
+    wrapped = [label_lines(label) for label in labels]
     changes = [m.change_pct or 0.0 for _, m in items]
     clamped = [max(-CLAMP_PCT, min(CLAMP_PCT, c)) for c in changes]
     neg = max((-c for c in clamped if c < 0), default=0.0)
@@ -266,21 +311,17 @@ def change_chart(comparison: Comparison) -> Chart | None:
     span = neg_end + pos_end
     scale = _PLOT_W / span
 
-    label_w = min(max(len(label) for label in labels), _LABEL_CHARS) * _CHAR_W + _PAD
+    label_w = max(len(line) for lines in wrapped for line in lines) * _CHAR_W + _PAD
     plot_left = _PAD + label_w + _PAD + _ARROW
     zero_x = plot_left + neg_end * scale
-    step = _nice_ceil(span / 6)
-    first, last = -math.floor(neg_end / step + 1e-9), math.floor(pos_end / step + 1e-9)
-    ticks = [
-        Tick(x=round(zero_x + k * step * scale, 1), label=_tick_label(round(k * step, 6)))
-        for k in range(first, last + 1)
-    ]
 
     bars: list[Bar] = []
-    for i, ((_, m), label, change, shown) in enumerate(
-        zip(items, labels, changes, clamped, strict=True)
+    row_top = _TOP
+    for (_, m), label, lines, change, shown in zip(
+        items, labels, wrapped, changes, clamped, strict=True
     ):
-        y = _TOP + i * _ROW_H + (_ROW_H - _BAR_H) / 2
+        row_h = max(_ROW_H, len(lines) * _LINE_H + (_ROW_H - _BAR_H))
+        y = row_top + (row_h - _BAR_H) / 2
         width = abs(shown) * scale
         if change != 0 and width < 1.5:
             width = 1.5  # a change too small to draw still shows which way it went
@@ -294,9 +335,12 @@ def change_chart(comparison: Comparison) -> Chart | None:
             arrow = f"{tip:.1f},{mid:.1f} {back:.1f},{y - 3:.1f} {back:.1f},{y + _BAR_H + 3:.1f}"
         text = format_change(change)
         status = m.status
+        text_top = row_top + (row_h - len(lines) * _LINE_H) / 2
         bars.append(
             Bar(
-                label=shorten(label),
+                label=" ".join(lines),
+                label_lines=lines,
+                label_y=round(text_top + _LINE_H - 4, 1),
                 title=f"{label}: {text} ({status.label})"
                 + (f", clamped to {_tick_label(shown)}" if is_clamped else ""),
                 change=text,
@@ -308,7 +352,14 @@ def change_chart(comparison: Comparison) -> Chart | None:
                 arrow=arrow,
             )
         )
-    plot_bottom = _TOP + len(items) * _ROW_H
+        row_top += row_h
+    plot_bottom = row_top
+    step = _nice_ceil(span / 6)
+    first, last = -math.floor(neg_end / step + 1e-9), math.floor(pos_end / step + 1e-9)
+    ticks = [
+        Tick(x=round(zero_x + k * step * scale, 1), label=_tick_label(round(k * step, 6)))
+        for k in range(first, last + 1)
+    ]
     value_x = plot_left + _PLOT_W + _ARROW + _PAD
     return Chart(
         width=round(value_x + _VALUE_W, 1),
@@ -316,9 +367,10 @@ def change_chart(comparison: Comparison) -> Chart | None:
         label_w=round(_PAD + label_w, 1),
         zero_x=round(zero_x, 1),
         plot_top=_TOP - 4,
-        plot_bottom=plot_bottom,
+        plot_bottom=round(plot_bottom, 1),
         bar_h=_BAR_H,
         row_h=_ROW_H,
+        line_h=_LINE_H,
         value_x=round(value_x, 1),
         ticks=tuple(ticks),
         bars=tuple(bars),
@@ -328,13 +380,27 @@ def change_chart(comparison: Comparison) -> Chart | None:
 # --- trends ---------------------------------------------------------------------------
 
 
-def sparkline_points(
-    values: Sequence[float], width: float = _SPARK_W, height: float = _SPARK_H
-) -> list[tuple[float, float]]:
-    """The polyline of `values` in a `width` × `height` box, oldest left, highest on top;
-    a constant series is a flat line through the middle."""
-    inner_w, inner_h = width - 2 * _SPARK_PAD, height - 2 * _SPARK_PAD
+def sparkline_range(values: Sequence[float], floor: float = SPARK_FLOOR) -> tuple[float, float]:
+    """The vertical range a sparkline spans: the values' range, widened to at least
+    ±`floor` around its midpoint, so a 0.1 % wobble stays a nearly flat line instead of
+    filling the box like a 2× change would."""
     lo, hi = min(values), max(values)
+    mid = (lo + hi) / 2
+    half = max((hi - lo) / 2, abs(mid) * floor)
+    return mid - half, mid + half
+
+
+def sparkline_points(
+    values: Sequence[float],
+    width: float = _SPARK_W,
+    height: float = _SPARK_H,
+    floor: float = SPARK_FLOOR,
+) -> list[tuple[float, float]]:
+    """The polyline of `values` in a `width` × `height` box, oldest left, highest on top,
+    on the vertical range of `sparkline_range`; a constant series is a flat line
+    through the middle."""
+    inner_w, inner_h = width - 2 * _SPARK_PAD, height - 2 * _SPARK_PAD
+    lo, hi = sparkline_range(values, floor)
     n = len(values)
     out = []
     for i, v in enumerate(values):
@@ -360,18 +426,21 @@ def benchmark_trends(
             all_values = ", ".join(format_value(v, m.unit) for v in values)
             trends.append(
                 Trend(
-                    unit=m.unit,
+                    unit=visible(m.unit),
                     points=" ".join(f"{x},{y}" for x, y in points),
                     last_x=points[-1][0],
                     last_y=points[-1][1],
                     first=format_value(values[0], m.unit),
                     last=format_value(values[-1], m.unit),
+                    low=format_value(min(values), m.unit),
+                    high=format_value(max(values), m.unit),
                     runs=len(values),
                     title=f"{m.unit}, oldest first: {all_values}",
                 )
             )
         if trends:
-            out.append(BenchmarkTrends(table_name(bench, prefix), bench.status, tuple(trends)))
+            name = visible(table_name(bench, prefix))
+            out.append(BenchmarkTrends(name, bench.status, tuple(trends)))
     return out
 
 
@@ -448,7 +517,10 @@ def render_html(
     if history is not None and len(history):
         trends_notable = benchmark_trends(notable, history, prefix)
         trends_unchanged = benchmark_trends(unchanged, history, prefix)
-    procs_notes = [(table_name(b, prefix), b.procs_note) for b in notable + unchanged]
+    footnotes = Footnotes()
+    changed_tables, unchanged_tables = results_tables(comparison, footnotes)
+    notes = difference_notes(comparison)
+    warning = coverage_warning(comparison)
     template = _environment().get_template("report.html.j2")
     return template.render(
         title=title,
@@ -459,11 +531,12 @@ def render_html(
         save_baseline_hint=SAVE_BASELINE_HINT,
         baseline_source=comparison.baseline_source,
         current_source=comparison.current_source,
-        notable=table_rows(notable, prefix),
-        unchanged=table_rows(unchanged, prefix),
-        footnote=low_confidence_footnote(comparison),
-        procs_notes=[(name, note) for name, note in procs_notes if note],
-        prefix=prefix,
+        facts=[(label, visible(text)) for label, text in report_facts(comparison)],
+        notes=[visible(n) for n in notes] + ([visible(warning)] if warning else []),
+        changed_tables=changed_tables,
+        unchanged_tables=unchanged_tables,
+        unchanged_count=len(unchanged),
+        footnotes=footnotes.items(),
         chart=change_chart(comparison),
         clamp=f"±{CLAMP_PCT:g}%",
         trends_notable=trends_notable,
@@ -471,6 +544,7 @@ def render_html(
         history_runs=len(history) if history is not None else 0,
         spark_w=_SPARK_W,
         spark_h=_SPARK_H,
+        spark_floor=f"{SPARK_FLOOR * 100:g}%",
         config=config_rows(comparison),
         issues=[str(issue) for issue in comparison.issues],
     )

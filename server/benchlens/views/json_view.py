@@ -1,4 +1,5 @@
-"""`compare --format json`: the schema of SPEC §4, exactly."""
+"""`compare --format json`: the schema of SPEC §4, plus `notes` (what makes the sides
+hard to compare, e.g. a different cpu: every format says it)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import math
 from typing import Any
 
 from benchlens.compare import Comparison, MetricDelta
+from benchlens.views.facts import coverage_warning, difference_notes
 
 
 def _number(value: float | None) -> float | None:
@@ -31,8 +33,13 @@ def _metric(m: MetricDelta) -> dict[str, Any]:
 
 
 def comparison_to_json(comparison: Comparison) -> dict[str, Any]:
+    notes = difference_notes(comparison)
+    warning = coverage_warning(comparison)
+    if warning:
+        notes.append(warning)
     return {
         "summary": comparison.summary,
+        "notes": notes,
         "benchmarks": [
             {
                 "package": b.package,

@@ -1,17 +1,34 @@
-"""The PR-comment table: `Benchmark | Metric | Baseline | Current | Change | Status`."""
+"""The PR comment (and `regression_report.md`): `Benchmark | Metric | Baseline | Current |
+Change | Status` tables, one per package, changed benchmarks first, unchanged folded away.
+
+GitHub renders this, so every cell and every line of prose goes through
+`escape.md_code` (names, packages, units, values: verbatim code spans) or
+`escape.md_text` (everything else): nothing from a results file can become a
+link, an image, HTML, a mention or a broken row.
+"""
 
 from __future__ import annotations
 
-from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta
-from benchlens.units import format_change
+from collections.abc import Sequence
+
+from benchlens.compare import Comparison
+from benchlens.views.escape import md_code, md_text
 from benchlens.views.facts import (
     SAVE_BASELINE_HINT,
-    low_confidence_footnote,
+    coverage_warning,
+    difference_notes,
+    report_facts,
     summary_line,
-    table_sections,
-    value_or_dash,
 )
-from benchlens.views.names import common_package_prefix, table_name
+from benchlens.views.table import (
+    GEOMEAN,
+    BenchmarkRows,
+    Footnotes,
+    PackageTable,
+    Row,
+    marks,
+    package_tables,
+)
 
 HEADER = (
     "| Benchmark | Metric | Baseline | Current | Change | Status |\n"
@@ -19,70 +36,71 @@ HEADER = (
 )
 
 
-def escape_cell(text: str) -> str:
-    """Benchmark names may hold any printable rune: keep them from breaking the table."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("`", "\\`")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("*", "\\*")
-        .replace("_", "\\_")
-        .replace("\n", " ")
+def table_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _change_cell(row: Row, footnotes: Footnotes) -> str:
+    text = row.change
+    if row.p:
+        text += f" ({row.p})"
+    refs = marks(footnotes.refs(row.notes))
+    return md_text(f"{text} {refs}".strip() if refs else text)
+
+
+def _row(name: str, row: Row, footnotes: Footnotes) -> str:
+    return table_row(
+        [
+            name,
+            md_code(row.unit),
+            md_code(row.baseline) if row.baseline != "—" else "—",
+            md_code(row.current) if row.current != "—" else "—",
+            _change_cell(row, footnotes),
+            md_text(row.status.badge) if row.status is not None else "",
+        ]
     )
 
 
-def _change_cell(m: MetricDelta) -> str:
-    if m.change_pct is None:
-        return "—"
-    text = format_change(m.change_pct)
-    if m.p_value is not None:
-        text += f" (p={m.p_value:.3f} n={m.n_baseline}+{m.n_current})"
-    if m.low_confidence:
-        text += " ¹"
-    return text
+def _table(
+    table: PackageTable, benches: Sequence[BenchmarkRows], geomean: bool, footnotes: Footnotes
+) -> list[str]:
+    lines = [f"#### {md_code(table.package, in_table=False)}" if table.package else "", HEADER]
+    for bench in benches:
+        for i, row in enumerate(bench.rows):
+            lines.append(_row(md_code(bench.name) if i == 0 else "", row, footnotes))
+    if geomean:
+        for i, row in enumerate(table.geomeans):
+            lines.append(_row(md_text(GEOMEAN) if i == 0 else "", row, footnotes))
+    return [*(line for line in lines if line), ""]
 
 
-def _rows(bench: BenchmarkComparison, prefix: str) -> list[str]:
-    name = escape_cell(table_name(bench, prefix))
-    rows = []
-    for m in bench.metrics:
-        cells = [
-            name,
-            escape_cell(m.unit),
-            value_or_dash(m, "baseline"),
-            value_or_dash(m, "current"),
-            _change_cell(m),
-            m.status.badge,
-        ]
-        rows.append("| " + " | ".join(cells) + " |")
-    return rows
-
-
-def render_markdown(comparison: Comparison, title: str = "Benchmark comparison") -> str:
-    """Notable benchmarks in the table, unchanged ones folded away, footnotes last."""
-    prefix = common_package_prefix(b.package for b in comparison.benchmarks)
-    lines = [f"### {title}", "", summary_line(comparison), ""]
+def render_markdown(
+    comparison: Comparison, title: str = "Benchmark comparison", only_changed: bool = False
+) -> str:
+    """The summary, what was compared and how, changed benchmarks per package, the
+    unchanged ones folded, footnotes last."""
+    lines = [f"### {md_text(title)}", "", md_text(summary_line(comparison)), ""]
     if not comparison.has_baseline:
-        lines += [f"> {SAVE_BASELINE_HINT}", ""]
-    notable, unchanged = table_sections(comparison)
-    if notable:
-        lines.append(HEADER)
-        for bench in notable:
-            lines += _rows(bench, prefix)
-        lines.append("")
+        lines += [f"> {md_text(SAVE_BASELINE_HINT)}", ""]
+    lines += [f"- **{label}**: {md_text(text)}" for label, text in report_facts(comparison)]
+    lines.append("")
+    for note in difference_notes(comparison):
+        lines += [f"> ⚠️ {md_text(note)}", ""]
+    warning = coverage_warning(comparison)
+    if warning:
+        lines += [f"> ⚠️ {md_text(warning)}", ""]
+    footnotes = Footnotes()
+    tables = package_tables(comparison, only_changed=only_changed)
+    for table in tables:
+        if table.changed:
+            lines += _table(table, table.changed, True, footnotes)
+    unchanged = [t for t in tables if t.unchanged]
     if unchanged:
-        lines += [f"<details><summary>{len(unchanged)} unchanged</summary>", "", HEADER]
-        for bench in unchanged:
-            lines += _rows(bench, prefix)
-        lines += ["", "</details>", ""]
-    footnote = low_confidence_footnote(comparison)
-    if footnote:
-        lines.append(f"¹ {footnote}")
-    notes = [b for b in comparison.benchmarks if b.procs_note]
-    for bench in notes:
-        lines.append(f"- {escape_cell(table_name(bench, prefix))}: {bench.procs_note}")
-    if prefix:
-        lines.append(f"\nPackages are relative to `{prefix}`.")
+        count = sum(len(t.unchanged) for t in unchanged)
+        lines += [f"<details><summary>{count} unchanged</summary>", ""]
+        for table in unchanged:
+            lines += _table(table, table.unchanged, not table.changed, footnotes)
+        lines += ["</details>", ""]
+    if footnotes:
+        lines.append("  \n".join(f"{marks([n])} {md_text(text)}" for n, text in footnotes.items()))
     return "\n".join(lines).rstrip() + "\n"

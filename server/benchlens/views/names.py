@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from benchlens.compare import BenchmarkComparison
@@ -24,10 +25,23 @@ def common_package_prefix(packages: Iterable[str]) -> str:
     return "/".join(shared) + "/" if shared else ""
 
 
+_MAJOR_VERSION = re.compile(r"v[0-9]+(?:/|$)")
+
+
+def short_package(package: str, prefix: str) -> str:
+    """`package` without `prefix`, but never a bare major version: the `/v2` of
+    `github.com/cespare/xxhash/v2` keeps its module's name (`xxhash/v2`)."""
+    if not prefix or not package.startswith(prefix):
+        return package
+    rest = package[len(prefix) :]
+    if _MAJOR_VERSION.match(rest):
+        parent = prefix.rstrip("/").rsplit("/", 1)[-1]
+        rest = f"{parent}/{rest}" if parent else rest
+    return rest
+
+
 def table_name(bench: BenchmarkComparison, prefix: str) -> str:
     """`storage/log.Append/size=4096-8`: short package, name without `Benchmark`."""
     name = short_name(bench)
-    pkg = bench.key.package
-    if pkg.startswith(prefix):
-        pkg = pkg[len(prefix) :]
+    pkg = short_package(bench.key.package, prefix)
     return f"{pkg}.{name}" if pkg else name
