@@ -300,7 +300,8 @@ def _warnings(
             what = "an outlier" if len(far) == 1 else f"{len(far)} outliers"
             found.append(f"the {side} has {what} (beyond 3×IQR): a noisy run, or a noisy machine")
     if noise_decided and change is not None:
-        spread = max(s.spread_pct for s in summaries)
+        spreads = [100 * s.spread for s in summaries]
+        spread = max(spreads) if all(math.isfinite(x) for x in spreads) else math.nan
         if math.isfinite(spread) and spread >= abs(change):
             found.append(
                 f"the spread (±{spread:.0f}%) is wider than the change ({format_change(change)}):"
