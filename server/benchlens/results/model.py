@@ -7,7 +7,7 @@ configuration each benchmark ran under and every problem found on the way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -141,18 +141,50 @@ class ResultSet:
     issues: list[SyntaxIssue] = field(default_factory=list)
     #: Configuration keys seen anywhere in the file, last value wins (goos, cpu, commit, ...).
     config: dict[str, str] = field(default_factory=dict)
+    #: The configuration mapping last merged into `config` (each is merged once).
+    _last_config: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
 
     def add(self, record: Record) -> None:
         if isinstance(record, Result):
-            bench = self.benchmarks.get(record.key)
-            if bench is None:
-                bench = self.benchmarks[record.key] = BenchmarkSamples(record.key)
-            bench.add(record)
-            self.config.update(record.config)
+            units = [v.unit for v in record.values]
+            values = [v.value for v in record.values]
+            loc = record.location
+            self.add_sample(
+                record.key, record.iterations, units, values, record.config, loc.path, loc.line
+            )
         elif isinstance(record, UnitMetadata):
             self.unit_metadata.setdefault(record.unit, {})[record.key] = record.value
         else:
             self.issues.append(record)
+
+    def add_sample(
+        self,
+        key: BenchmarkKey,
+        iterations: int,
+        units: Sequence[str],
+        values: Sequence[float],
+        config: Mapping[str, str],
+        source: str,
+        line: int,
+    ) -> None:
+        """One result line's values (in `units`), without a `Result` record: the reader's
+        fast path. `config` is the shared read-only mapping in force at that line."""
+        bench = self.benchmarks.get(key)
+        if bench is None:
+            bench = self.benchmarks[key] = BenchmarkSamples(key)
+            bench.first_location = Location(source, line)
+        bench.config = config
+        bench.iterations.append(iterations)
+        samples = bench.samples
+        for unit, value in zip(units, values):  # noqa: B905 (same length: the reader's)
+            kept = samples.get(unit)
+            if kept is None:
+                samples[unit] = [value]
+            else:
+                kept.append(value)
+        if config is not self._last_config:
+            self.config.update(config)
+            self._last_config = config
 
     def __len__(self) -> int:
         return len(self.benchmarks)

@@ -2,18 +2,40 @@
 
 Modeled on golang.org/x/perf/benchfmt: the reader yields a stream of records —
 a `Result`, a `UnitMetadata` or a `SyntaxIssue` — so one bad line never stops
-the file and the caller decides what to do with errors. Lines are read one at
-a time, so files of hundreds of MB never sit in memory whole.
+the file and the caller decides what to do with errors. The line grammar is
+`grammar`'s, shared with the runner; units are normalised on read
+(`units.normalise_unit`: `sec/op` and `ns/op` samples are kept together).
+
+Input is read in blocks of bytes, never a whole line at a time: a line longer
+than `grammar.MAX_LINE` is skipped (and reported) without being held, so
+memory follows the samples kept, not the bytes read. Only regular files are
+read: a FIFO or a device (`/dev/zero`) is refused before anything is read,
+and an I/O error in the middle of a file is a `ResultsFileError` naming the
+file and line. `load_results` feeds samples straight into a `ResultSet`
+without building a record per line; `read_records` yields the records.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO, Protocol, cast
 
+from benchlens.results.grammar import (
+    _NOT_GO_SPACE,
+    MAX_LINE,
+    BadMeasurement,
+    _is_lower,
+    parse_config_line,
+    parse_iterations,
+    parse_measurement,
+    split_fields,
+    split_procs,
+)
 from benchlens.results.model import (
     BenchmarkKey,
     Location,
@@ -25,55 +47,86 @@ from benchlens.results.model import (
     Value,
     frozen_config,
 )
+from benchlens.units import normalise_unit, scale
 
-_PROCS_SUFFIX = re.compile(r"-(\d+)$")
-_CONFIG_KEY = re.compile(r"[a-z][^\sA-Z:]*")
+__all__ = [
+    "ResultsFileError",
+    "load_results",
+    "load_text",
+    "looks_like_test2json",
+    "read_lines",
+    "read_records",
+    "read_stream",
+    "read_test2json",
+    "split_procs",
+]
+
+#: Bytes read at a time.
+_BLOCK = 1 << 18
+#: Longest `go test -json` event line (its Output is then held to `MAX_LINE` per text line).
+MAX_JSON_LINE = 1 << 20
+#: Cached parses of value and count fields (values repeat: allocs/op, B/op), so that
+#: repeated numbers are one object; cleared when full.
+_MAX_CACHED = 1 << 14
+_values: dict[str, float] = {}
+_counts: dict[str, int] = {}
+#: Normalised units (and their powers of ten, None if all 0) per spelling of a line's units.
+_layouts: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[int, ...] | None]] = {}
+
+
+def parse_value(text: str) -> float:
+    """`grammar.parse_measurement`, cached; BadMeasurement's args are (reason, text)."""
+    value = _values.get(text)
+    if value is None:
+        try:
+            value = parse_measurement(text)
+        except BadMeasurement as exc:
+            raise BadMeasurement(str(exc), text) from None
+        if len(_values) >= _MAX_CACHED:
+            _values.clear()
+        _values[text] = value
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ResultsFileError(Exception):
-    """A results file that cannot be read at all (missing, unreadable, not text)."""
+    """A results file that cannot be read at all (missing, not a regular file, I/O error)."""
 
 
-def split_procs(raw_name: str) -> tuple[str, int]:
-    """Split the GOMAXPROCS suffix off a printed benchmark name: `BenchmarkX/a-8` → (…, 8)."""
-    m = _PROCS_SUFFIX.search(raw_name)
-    if m is None:
-        return raw_name, 1
-    procs = int(m.group(1))
-    if procs <= 0:
-        return raw_name, 1
-    return raw_name[: m.start()], procs
+class _Sink(Protocol):
+    def add_sample(
+        self,
+        key: BenchmarkKey,
+        iterations: int,
+        units: tuple[str, ...],
+        values: list[float],
+        config: Mapping[str, str],
+        source: str,
+        line: int,
+    ) -> None: ...
+
+    def add(self, record: Record) -> None: ...
 
 
-def _parse_config_line(line: str) -> tuple[str, str] | None:
-    """`key: value` where key starts with no upper-case letter and has no spaces (benchfmt)."""
-    colon = line.find(":")
-    if colon <= 0:
-        return None
-    key = line[:colon]
-    if not _CONFIG_KEY.fullmatch(key):
-        return None
-    rest = line[colon + 1 :]
-    if rest and rest[0] not in " \t":
-        return None
-    return key, rest.strip(" \t")
+def _clip(text: str, width: int = 60) -> str:
+    """`text` for a message: quoted, at most about `width` characters."""
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
 
 
-def _is_benchmark_line(fields: list[str]) -> bool:
-    """A result line starts with `Benchmark` followed by nothing or a non-lower-case rune."""
-    name = fields[0]
-    if not name.startswith("Benchmark"):
-        return False
-    return len(name) == 9 or not name[9].islower()
+def _name(text: str) -> str:
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 class _ResultParser:
-    """Turns lines into records, carrying the configuration between them."""
+    """Turns lines into samples and records, carrying the configuration between them."""
 
     def __init__(self, source: str, package: str = "") -> None:
         self.source = source
         self.config: dict[str, str] = {"pkg": package} if package else {}
         self._frozen = frozen_config(self.config)
+        self._keys: dict[str, BenchmarkKey] = {}
         self._units_seen: dict[tuple[str, str], str] = {}
 
     def _set_config(self, key: str, value: str) -> None:
@@ -82,120 +135,207 @@ class _ResultParser:
         else:
             self.config.pop(key, None)
         self._frozen = frozen_config(self.config)
+        if key == "pkg":
+            self._keys = {}
 
-    def parse_line(self, raw: str, lineno: int) -> Iterator[Record]:
-        line = raw.rstrip("\r\n")
-        fields = line.split()
-        if not fields:
-            return
-        loc = Location(self.source, lineno)
-        if _is_benchmark_line(fields):
-            # A name alone is how `go test -v`/`-json` announce a benchmark before its result.
-            if len(fields) > 1:
-                yield self._parse_result(fields, loc)
-            return
-        if fields[0] == "Unit":
-            yield from self._parse_unit(fields[1:], loc)
-            return
-        kv = _parse_config_line(line)
-        if kv is not None:
-            self._set_config(*kv)
+    def feed(self, line: str | None, lineno: int, sink: _Sink) -> None:
+        """One line (without its newline; None: a line too long to read) into `sink`."""
+        if line is None or len(line) > MAX_LINE:
+            loc = Location(self.source, lineno)
+            sink.add(SyntaxIssue(loc, f"line longer than {MAX_LINE // 1024} KiB skipped"))
+        elif line.startswith("Benchmark"):
+            self._result(line, lineno, sink)
+        elif line.startswith("Unit"):
+            fields = split_fields(line)
+            if fields[0] == "Unit":
+                self._unit(fields[1:], lineno, sink)
+        elif line and line[0] not in " \t\r":
+            kv = parse_config_line(line)
+            if kv is not None:
+                self._set_config(*kv)
 
-    def _parse_result(self, fields: list[str], loc: Location) -> Result | SyntaxIssue:
-        name, procs = split_procs(fields[0])
-        try:
-            iterations = int(fields[1])
-        except ValueError:
-            return SyntaxIssue(loc, f"{fields[0]}: parsing iteration count {fields[1]!r}")
-        rest = fields[2:]
-        if not rest:
-            return SyntaxIssue(loc, f"{fields[0]}: missing measurements")
-        values: list[Value] = []
-        for i in range(0, len(rest), 2):
+    def _result(self, line: str, lineno: int, sink: _Sink) -> None:
+        fields = line.split() if _NOT_GO_SPACE.search(line) is None else split_fields(line)
+        raw = fields[0]
+        if len(raw) > 9 and _is_lower(raw[9]):
+            return  # `Benchmarking ...`: prose, not a benchmark (see grammar)
+        n = len(fields)
+        if n == 1:
+            return  # a name alone: how `go test -v`/`-json` announce a benchmark
+        key = self._keys.get(raw)
+        if key is None:
+            name, procs = split_procs(raw)
+            key = BenchmarkKey(self.config.get("pkg", ""), name, procs)
+            if len(self._keys) >= _MAX_CACHED:
+                self._keys.clear()
+            self._keys[raw] = key
+        count = fields[1]
+        iterations = _counts.get(count)
+        if iterations is None:
+            iterations = parse_iterations(count)
+            if iterations is not None:
+                if len(_counts) >= _MAX_CACHED:
+                    _counts.clear()
+                _counts[count] = iterations
+        if iterations is None:
+            self._issue(sink, lineno, f"{_name(raw)}: parsing iteration count {_clip(count)}")
+            return
+        if n == 2:
+            self._issue(sink, lineno, f"{_name(raw)}: missing measurements")
+            return
+        texts = fields[2::2]
+        layout = _layouts.get(tuple(fields[3::2]))
+        if layout is None or len(texts) != len(layout[0]):
+            layout = self._layout(fields, raw, lineno, sink)
+            if layout is None:
+                return
+        cache = _values
+        cached = [cache.get(text) for text in texts]
+        if None not in cached:
+            values = cast(list[float], cached)
+        else:
             try:
-                v = float(rest[i])
-            except ValueError:
-                return SyntaxIssue(loc, f"{fields[0]}: parsing measurement {rest[i]!r}")
-            if i + 1 >= len(rest):
-                return SyntaxIssue(loc, f"{fields[0]}: missing units after {rest[i]!r}")
-            values.append(Value(v, rest[i + 1]))
-        key = BenchmarkKey(self.config.get("pkg", ""), name, procs)
-        return Result(key, iterations, tuple(values), self._frozen, loc)
+                values = [parse_value(text) for text in texts]
+            except BadMeasurement as exc:
+                text = str(exc.args[1])
+                message = f"{_name(raw)}: parsing measurement {_clip(text)}: {exc.args[0]}"
+                self._issue(sink, lineno, message)
+                return
+        units, exps = layout
+        if exps is not None:
+            values = [scale(v, e) for v, e in zip(values, exps, strict=True)]
+        sink.add_sample(key, iterations, units, values, self._frozen, self.source, lineno)
 
-    def _parse_unit(self, fields: list[str], loc: Location) -> Iterator[Record]:
+    def _layout(
+        self, fields: list[str], raw: str, lineno: int, sink: _Sink
+    ) -> tuple[tuple[str, ...], tuple[int, ...] | None] | None:
+        """The normalised units of a line's value/unit fields (cached), or None after
+        reporting why the line has none (a value without its unit, a bad value)."""
+        if len(fields) % 2:
+            for text in fields[2::2]:
+                try:
+                    parse_value(text)
+                except BadMeasurement as exc:
+                    message = f"{_name(raw)}: parsing measurement {_clip(text)}: {exc.args[0]}"
+                    self._issue(sink, lineno, message)
+                    return None
+            message = f"{_name(raw)}: missing units after {_clip(fields[-1])}"
+            self._issue(sink, lineno, message)
+            return None
+        spelled = tuple(fields[3::2])
+        normal = [normalise_unit(unit) for unit in spelled]
+        units = tuple(unit for unit, _ in normal)
+        exps = tuple(exp for _, exp in normal)
+        layout = (units, exps if any(exps) else None)
+        if len(_layouts) >= _MAX_CACHED:
+            _layouts.clear()
+        _layouts[spelled] = layout
+        return layout
+
+    def _issue(self, sink: _Sink, lineno: int, message: str) -> None:
+        sink.add(SyntaxIssue(Location(self.source, lineno), message))
+
+    def _unit(self, fields: list[str], lineno: int, sink: _Sink) -> None:
+        loc = Location(self.source, lineno)
         if not fields:
-            yield SyntaxIssue(loc, "Unit line: missing unit")
+            sink.add(SyntaxIssue(loc, "Unit line: missing unit"))
             return
-        unit, pairs = fields[0], fields[1:]
-        for pair in pairs:
+        unit = normalise_unit(fields[0])[0]
+        for pair in fields[1:]:
             key, eq, value = pair.partition("=")
             if not eq or not key:
-                yield SyntaxIssue(loc, f"Unit {unit}: expected key=value, got {pair!r}")
+                sink.add(
+                    SyntaxIssue(loc, f"Unit {_name(unit)}: expected key=value, got {_clip(pair)}")
+                )
                 continue
             have = self._units_seen.get((unit, key))
             if have is not None and have != value:
-                yield SyntaxIssue(loc, f"Unit {unit}: {key} already set to {have}")
+                sink.add(
+                    SyntaxIssue(
+                        loc, f"Unit {_name(unit)}: {_name(key)} already set to {_name(have)}"
+                    )
+                )
                 continue
             self._units_seen[(unit, key)] = value
-            yield UnitMetadata(unit, key, value, loc)
+            sink.add(UnitMetadata(unit, key, value, loc))
 
 
-def read_lines(lines: Iterable[str], source: str = "<stream>") -> Iterator[Record]:
-    """Records of the Go benchmark text format, one line at a time."""
-    parser = _ResultParser(source)
-    for lineno, line in enumerate(lines, start=1):
-        yield from parser.parse_line(line, lineno)
+class _Records:
+    """A sink that keeps records, for the streaming API."""
+
+    def __init__(self) -> None:
+        self.records: list[Record] = []
+
+    def add_sample(
+        self,
+        key: BenchmarkKey,
+        iterations: int,
+        units: tuple[str, ...],
+        values: list[float],
+        config: Mapping[str, str],
+        source: str,
+        line: int,
+    ) -> None:
+        result_values = tuple(Value(v, u) for u, v in zip(units, values, strict=True))
+        self.records.append(Result(key, iterations, result_values, config, Location(source, line)))
+
+    def add(self, record: Record) -> None:
+        self.records.append(record)
+
+    def drain(self) -> list[Record]:
+        out, self.records = self.records, []
+        return out
 
 
-def _test2json_lines(lines: Iterable[str]) -> Iterator[tuple[int, str, str | None]]:
-    """Join the `Output` of test2json events per package and split it into text lines.
+# ---------------------------------------------------------------------------
+# Lines
 
-    A result line may arrive split across events, so text is buffered per
-    package until its newline. Yields (JSON line number where the text line
-    started, text, package); package None means the JSON line itself was bad.
-    """
-    buffers: dict[str, tuple[int, str]] = {}
-    for lineno, raw in enumerate(lines, start=1):
-        raw = raw.strip()
-        if not raw:
+
+def _block_lines(stream: BinaryIO, limit: int) -> Iterator[str | None]:
+    """The `\\n`-separated lines of a byte stream, decoded as UTF-8 (bad bytes replaced),
+    without the newline; None in place of a line longer than `limit` bytes, which is
+    skipped without being held."""
+    pending = b""
+    skipping = False
+    while block := stream.read(_BLOCK):
+        start = 0
+        if skipping:
+            first = block.find(b"\n")
+            if first < 0:
+                continue
+            yield None
+            skipping = False
+            start = first + 1
+        last = block.rfind(b"\n", start)
+        if last < 0:
+            pending += block[start:]
+        else:
+            chunk = pending + block[start:last] if pending else block[start:last]
+            pending = block[last + 1 :]
+            for line in chunk.decode("utf-8", "replace").split("\n"):
+                yield line if len(line) <= limit else None
+        if len(pending) > limit:
+            pending = b""
+            skipping = True
+    if skipping:
+        yield None
+    elif pending:
+        yield pending.decode("utf-8", "replace")
+
+
+def _text_stream_lines(stream: IO[str], limit: int) -> Iterator[str | None]:
+    """The lines of a text stream, without newlines; None for a line over `limit` characters."""
+    while line := stream.readline(limit + 1):
+        if len(line) > limit and not line.endswith("\n"):
+            while (rest := stream.readline(limit + 1)) and not rest.endswith("\n"):
+                pass
+            yield None
             continue
-        try:
-            event = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield lineno, f"invalid JSON event: {exc.msg}", None
-            continue
-        if not isinstance(event, dict) or event.get("Action") != "output":
-            continue
-        out = event.get("Output")
-        if not isinstance(out, str):
-            continue
-        pkg = str(event.get("Package", ""))
-        start, buf = buffers.get(pkg, (lineno, ""))
-        if not buf:
-            start = lineno
-        buf += out
-        while "\n" in buf:
-            text, buf = buf.split("\n", 1)
-            yield start, text, pkg
-            start = lineno
-        buffers[pkg] = (start, buf)
-    for pkg, (start, buf) in buffers.items():
-        if buf:
-            yield start, buf, pkg
+        yield line[:-1] if line.endswith("\n") else line
 
 
-def read_test2json(lines: Iterable[str], source: str = "<stream>") -> Iterator[Record]:
-    """Records of `go test -json` output; line numbers are those of the JSON events."""
-    parsers: dict[str, _ResultParser] = {}
-    for lineno, text, pkg in _test2json_lines(lines):
-        if pkg is None:
-            yield SyntaxIssue(Location(source, lineno), text)
-            continue
-        parser = parsers.get(pkg)
-        if parser is None:
-            # The event's Package stands in for a `pkg:` line the output may lack.
-            parser = parsers[pkg] = _ResultParser(source, pkg)
-        yield from parser.parse_line(text, lineno)
+def _strip_cr(line: str | None) -> str | None:
+    return line[:-1] if line is not None and line.endswith("\r") else line
 
 
 def looks_like_test2json(first_line: str) -> bool:
@@ -204,49 +344,232 @@ def looks_like_test2json(first_line: str) -> bool:
     return s.startswith("{") and '"Action"' in s
 
 
+def _split_head(lines: Iterator[str | None]) -> tuple[list[str | None], bool]:
+    """The lines up to the first non-blank one, and whether that one is a test2json event."""
+    head: list[str | None] = []
+    for line in lines:
+        head.append(line)
+        if line is None or line.strip():
+            return head, line is not None and looks_like_test2json(line)
+    return head, False
+
+
+def _chain(head: list[str | None], rest: Iterator[str | None]) -> Iterator[str | None]:
+    yield from head
+    yield from rest
+
+
+# ---------------------------------------------------------------------------
+# The Go benchmark text format
+
+
+def read_lines(lines: Iterable[str], source: str = "<stream>") -> Iterator[Record]:
+    """Records of the Go benchmark text format, one line at a time (newlines optional)."""
+    parser = _ResultParser(source)
+    sink = _Records()
+    for lineno, line in enumerate(lines, start=1):
+        parser.feed(line.rstrip("\r\n"), lineno, sink)
+        if sink.records:
+            yield from sink.drain()
+
+
+# ---------------------------------------------------------------------------
+# go test -json
+
+
+def _clean(text: str) -> str:
+    """Lone surrogates (JSON `\\ud800`) as U+FFFD, like bad bytes in a text file."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _test2json_lines(lines: Iterable[str | None]) -> Iterator[tuple[int, str | None, str | None]]:
+    """Join the `Output` of test2json events per package and split it into text lines.
+
+    A result line may arrive split across events, so text is buffered per
+    package until its newline (at most `MAX_LINE` characters: a longer one is
+    dropped and reported as None). Yields (JSON line number where the text
+    line started, text, package); package None means the text is a message
+    about a bad JSON line.
+    """
+    buffers: dict[str, tuple[int, str]] = {}
+    skipping: set[str] = set()
+    for lineno, raw in enumerate(lines, start=1):
+        if raw is None:
+            yield lineno, f"event line longer than {MAX_JSON_LINE // 1024} KiB skipped", None
+            continue
+        raw = raw.strip()
+        if not raw:
+            continue
+        try:
+            event = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            yield lineno, f"invalid JSON event: {exc.msg}", None
+            continue
+        except RecursionError:
+            yield lineno, "invalid JSON event: nested too deeply", None
+            continue
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            yield lineno, f"invalid JSON event: {_clip(str(exc), 80)}", None
+            continue
+        if not isinstance(event, dict) or event.get("Action") != "output":
+            continue
+        out = event.get("Output")
+        if not isinstance(out, str):
+            continue
+        pkg = event.get("Package", "")
+        pkg = _clean(pkg) if isinstance(pkg, str) else ""
+        out = _clean(out)
+        start, buf = buffers.get(pkg, (lineno, ""))
+        if not buf:
+            start = lineno
+        buf += out
+        while "\n" in buf:
+            text, buf = buf.split("\n", 1)
+            if pkg in skipping:
+                skipping.discard(pkg)
+                yield start, None, pkg
+            else:
+                yield start, text, pkg
+            start = lineno
+        if len(buf) > MAX_LINE:
+            buf = ""
+            skipping.add(pkg)
+        buffers[pkg] = (start, buf)
+    for pkg, (start, buf) in buffers.items():
+        if pkg in skipping:
+            yield start, None, pkg
+        elif buf:
+            yield start, buf, pkg
+
+
+def _feed_test2json(lines: Iterable[str | None], source: str, sink: _Sink) -> Iterator[None]:
+    """Feed `go test -json` output into `sink`, yielding after each text line."""
+    parsers: dict[str, _ResultParser] = {}
+    for lineno, text, pkg in _test2json_lines(lines):
+        if pkg is None:
+            sink.add(SyntaxIssue(Location(source, lineno), text or ""))
+        else:
+            parser = parsers.get(pkg)
+            if parser is None:
+                # The event's Package stands in for a `pkg:` line the output may lack.
+                parser = parsers[pkg] = _ResultParser(source, pkg)
+            parser.feed(_strip_cr(text), lineno, sink)
+        yield None
+
+
+def read_test2json(lines: Iterable[str], source: str = "<stream>") -> Iterator[Record]:
+    """Records of `go test -json` output; line numbers are those of the JSON events."""
+    sink = _Records()
+    for _ in _feed_test2json(lines, source, sink):
+        if sink.records:
+            yield from sink.drain()
+
+
+# ---------------------------------------------------------------------------
+# Files and streams
+
+
+def _records_of(lines: Iterator[str | None], source: str) -> Iterator[Record]:
+    head, is_json = _split_head(lines)
+    every = _chain(head, lines)
+    sink = _Records()
+    if is_json:
+        for _ in _feed_test2json(every, source, sink):
+            if sink.records:
+                yield from sink.drain()
+        return
+    parser = _ResultParser(source)
+    for lineno, line in enumerate(every, start=1):
+        parser.feed(_strip_cr(line), lineno, sink)
+        if sink.records:
+            yield from sink.drain()
+
+
 def read_stream(stream: IO[str], source: str) -> Iterator[Record]:
-    """Records of either format, detected from the first non-blank line."""
-    first_lines: list[str] = []
-    for line in stream:
-        first_lines.append(line)
-        if line.strip():
-            break
-    head = first_lines[-1] if first_lines else ""
+    """Records of either format from a text stream, detected from the first non-blank line."""
+    return _records_of(_text_stream_lines(stream, MAX_JSON_LINE), source)
 
-    def all_lines() -> Iterator[str]:
-        yield from first_lines
-        yield from stream
 
-    if looks_like_test2json(head):
-        return read_test2json(all_lines(), source)
-    return read_lines(all_lines(), source)
+def _open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading if it is a regular file; a FIFO is opened without waiting
+    for a writer, and refused like a device or a directory."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ResultsFileError(f"{path}: cannot read results: {exc.strerror or exc}") from exc
+    except ValueError as exc:  # a NUL in the path
+        raise ResultsFileError(f"{path}: cannot read results: {exc}") from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+            raise ResultsFileError(f"{path}: cannot read results: {kind}")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class _Guarded:
+    """Lines of a file whose I/O errors become ResultsFileError naming file and line."""
+
+    def __init__(self, path: Path, stream: BinaryIO) -> None:
+        self.path = path
+        self.lines = _block_lines(stream, MAX_JSON_LINE)
+        self.count = 0
+
+    def __iter__(self) -> Iterator[str | None]:
+        return self
+
+    def __next__(self) -> str | None:
+        try:
+            line = next(self.lines)
+        except OSError as exc:
+            raise ResultsFileError(
+                f"{self.path}:{self.count + 1}: read error: {exc.strerror or exc}"
+            ) from exc
+        self.count += 1
+        return line
 
 
 def read_records(path: str | Path) -> Iterator[Record]:
     """Records of a results file of either format, streamed; raises ResultsFileError."""
     p = Path(path)
-    try:
-        stream = p.open(encoding="utf-8", errors="replace", newline="")
-    except OSError as exc:
-        raise ResultsFileError(f"{p}: cannot read results: {exc.strerror or exc}") from exc
-    with stream:
-        yield from read_stream(stream, str(p))
+    with _open_regular(p) as stream:
+        yield from _records_of(_Guarded(p, stream), str(p))
+
+
+def _load_lines(lines: Iterator[str | None], results: ResultSet) -> ResultSet:
+    head, is_json = _split_head(lines)
+    every = _chain(head, lines)
+    if is_json:
+        for _ in _feed_test2json(every, results.source, results):
+            pass
+    else:
+        parser = _ResultParser(results.source)
+        feed = parser.feed
+        for lineno, line in enumerate(every, start=1):
+            if line is not None and line.endswith("\r"):
+                line = line[:-1]
+            feed(line, lineno, results)
+    return results
 
 
 def load_results(path: str | Path) -> ResultSet:
     """A whole results file gathered into a `ResultSet` (samples per benchmark)."""
-    results = ResultSet(str(path))
-    for record in read_records(path):
-        results.add(record)
-    return results
+    p = Path(path)
+    with _open_regular(p) as stream:
+        return _load_lines(_Guarded(p, stream), ResultSet(str(path)))
 
 
 def load_text(text: str, source: str = "<text>") -> ResultSet:
     """A `ResultSet` from text in memory (tests, editor buffers, streamed runs)."""
-    results = ResultSet(source)
-    lines = text.splitlines(keepends=True)
-    head = next((ln for ln in lines if ln.strip()), "")
-    reader = read_test2json if looks_like_test2json(head) else read_lines
-    for record in reader(lines, source):
-        results.add(record)
-    return results
+    parts = text.split("\n")
+    if parts and not parts[-1]:
+        parts.pop()
+    lines = (line if len(line) <= MAX_JSON_LINE else None for line in parts)
+    return _load_lines(lines, ResultSet(source))

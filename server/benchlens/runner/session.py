@@ -23,8 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchlens.config import Config
+from benchlens.results.grammar import (
+    announced_name,
+    is_benchmark_output,
+    looks_like_result,
+    parse_config_line,
+    split_procs,
+)
 from benchlens.results.model import Result, ResultSet
-from benchlens.results.reader import load_results, read_lines, split_procs
+from benchlens.results.reader import load_results, read_lines
 from benchlens.runner.eta import EtaTracker, prior_seconds
 from benchlens.runner.events import (
     BenchmarkFinished,
@@ -58,10 +65,6 @@ EventCallback = Callable[[RunEvent], None]
 #: Lines of Go output kept in a failure message (the end of it, where the error is).
 MAX_ERROR_LINES = 80
 
-_STARTED = re.compile(r"^(Benchmark\S*)[ \t]*\t$")
-_RESULT = re.compile(r"^Benchmark\S*\s+\d+\s")
-_NOT_RESULT = re.compile(r"^Benchmark\S*\s+\S")
-_CONFIG_LINE = re.compile(r"^([a-z][^\sA-Z:]*):(?:[ \t]|$)")
 #: Keys of Go's crash output that look like configuration lines but are not.
 _NOT_CONFIG = frozenset({"panic", "fatal", "signal", "error", "warning"})
 _GO_TEST_OK = re.compile(r"^ok\s+(\S+)")
@@ -170,13 +173,13 @@ class _StartWatcher:
         self._pending: str | None = None  # announced from a partial line, result not yet seen
 
     def partial(self, text: str) -> None:
-        m = _STARTED.match(text)
-        if m and self._pending != m.group(1):
-            self._pending = m.group(1)
-            self._announce(*split_procs(m.group(1)))
+        name = announced_name(text)
+        if name is not None and self._pending != name:
+            self._pending = name
+            self._announce(*split_procs(name))
 
     def complete(self, line: str) -> None:
-        if not _RESULT.match(line):
+        if not looks_like_result(line):
             return
         raw = line.split(None, 1)[0]
         if self._pending != raw:
@@ -368,14 +371,14 @@ class BenchmarkSession(CancellableWork):
         malformed result; `panic: ...` is not a configuration line)."""
         self._emit(Output(state.package, line))
         if line.startswith("Benchmark"):
-            if _NOT_RESULT.match(line) and not _RESULT.match(line):
+            if is_benchmark_output(line):
                 state.errors.append(line)
                 return
         elif line.startswith("Unit "):
             pass
         else:
-            m = _CONFIG_LINE.match(line)
-            if m is None or m.group(1) in _NOT_CONFIG:
+            config = parse_config_line(line)
+            if config is None or config[0] in _NOT_CONFIG:
                 if line not in ("PASS", ""):
                     state.errors.append(line)
                 return
@@ -417,7 +420,7 @@ class BenchmarkSession(CancellableWork):
                     build_errors.setdefault(owner, []).append(line)
                     self._emit(Output(owner, line))
                     continue
-                if owner is not None and done is None and not _CONFIG_LINE.match(line):
+                if owner is not None and done is None and parse_config_line(line) is None:
                     build_errors[owner].append(line)
                     self._emit(Output(owner, line))
                     continue
