@@ -24,6 +24,7 @@ COMMANDS = (
     "report",
     "profile",
     "baseline",
+    "merge",
     "serve",
 )
 

@@ -31,7 +31,9 @@ from typing import Any, TextIO
 
 from benchlens.cli.common import load_config_reporting, warn
 from benchlens.config import Config, relative
+from benchlens.history import atomic_write_text
 from benchlens.results.model import Result
+from benchlens.results.reader import ResultsFileError, load_results
 from benchlens.runner import (
     BenchmarkFinished,
     BenchmarkSession,
@@ -49,6 +51,7 @@ from benchlens.runner import (
 )
 from benchlens.runner.eta import format_duration
 from benchlens.runner.process import Cancellable
+from benchlens.runner.shard import Shard, ShardError, results_per_package
 from benchlens.runner.store import RunVerdict, StoredRun, StoreError, judge, store_run
 
 #: Exit status for an interrupted command (128 + SIGINT), as shells report it.
@@ -104,6 +107,7 @@ def register(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_run_options(p)
+    add_shard_option(p)
     p.add_argument(
         "--merge", action="store_true", help="replace only the benchmarks that ran, keep the rest"
     )
@@ -111,9 +115,40 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run_command)
 
 
+def add_shard_option(p: argparse.ArgumentParser) -> None:
+    """`--shard i/N`, for commands whose results are merged afterwards (`run`, `ab`)."""
+    p.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="i/N",
+        help="only group i of N stable, balanced groups of the packages (CI sharding; "
+        "join the shards' files with `benchlens merge`)",
+    )
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ShardError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def shard_results(config: Config) -> dict[str, int]:
+    """Results per package in the saved results, the weights of `--shard`: the
+    baseline, else the current results; none when neither can be read."""
+    for path in (config.baseline, config.current):
+        if path.is_file():
+            try:
+                return results_per_package(load_results(path))
+            except ResultsFileError:
+                continue
+    return {}
+
+
 def request_from_args(
     args: argparse.Namespace, config: Config, root: Path | None = None
 ) -> RunRequest:
+    shard: Shard | None = getattr(args, "shard", None)
     return RunRequest.from_config(
         config,
         mode=args.mode,
@@ -124,6 +159,8 @@ def request_from_args(
         packages=getattr(args, "packages", ()) or (),
         fast_count=args.fast_count,
         root=root,
+        shard=shard,
+        shard_results=shard_results(config) if shard is not None else None,
     )
 
 
@@ -361,6 +398,15 @@ def run_and_store(
     except KeyboardInterrupt:
         warn(f"interrupted; {relative(config, target)} left unchanged")
         return INTERRUPTED, None
+    if request.shard is not None and not outcome.cancelled:
+        names = ", ".join(p.import_path for p in outcome.packages) or "no packages"
+        print(f"shard {request.shard}: {names}")
+        if outcome.ok and not outcome.packages and not merge:
+            # More shards than packages: an empty shard is not an error, and its
+            # (empty) file keeps the steps after it uniform.
+            atomic_write_text(target, "")
+            print(f"wrote {relative(config, target)} (empty: nothing in this shard)")
+            return 0, outcome
     try:
         stored = store_run(outcome, target, merge=merge)
     except StoreError as exc:
@@ -378,6 +424,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 __all__: Sequence[str] = (
     "add_run_options",
+    "add_shard_option",
     "execute",
     "request_from_args",
     "run_and_store",

@@ -57,8 +57,15 @@ from benchlens.runner.goargs import (
     names_pattern,
     split_flags,
 )
-from benchlens.runner.gotool import GoListError, has_benchmarks, list_packages, resolve_go
+from benchlens.runner.gotool import (
+    GoListError,
+    benchmark_functions,
+    has_benchmarks,
+    list_packages,
+    resolve_go,
+)
 from benchlens.runner.process import CancellableWork, Cancelled
+from benchlens.runner.shard import Shard, package_weights, select
 
 EventCallback = Callable[[RunEvent], None]
 
@@ -91,6 +98,10 @@ class RunRequest:
     #: Earlier results of these benchmarks, most recent first: the time estimate
     #: before a package has run once (see `benchlens.runner.eta`).
     previous: tuple[Path, ...] = ()
+    #: Run only this group of the packages with benchmarks (CI sharding), balanced
+    #: by `shard_results`: results per package in the saved results (see `shard`).
+    shard: Shard | None = None
+    shard_results: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def pattern(self) -> str:
@@ -109,6 +120,8 @@ class RunRequest:
         packages: Sequence[str] = (),
         fast_count: bool = False,
         root: Path | None = None,
+        shard: Shard | None = None,
+        shard_results: Mapping[str, int] | None = None,
     ) -> RunRequest:
         """A request with the workspace's run settings; explicit arguments win.
         `root` runs the same settings elsewhere (a git worktree of another ref)."""
@@ -125,6 +138,8 @@ class RunRequest:
             go=run.go,
             fast_count=fast_count,
             previous=(config.current, config.baseline),
+            shard=shard,
+            shard_results=dict(shard_results or {}),
         )
 
 
@@ -291,6 +306,8 @@ class BenchmarkSession(CancellableWork):
         functions = {n.split("/", 1)[0] for n in req.names} or None
         selected = tuple(p for p in packages if has_benchmarks(p, functions))
         skipped = tuple(p.import_path for p in packages if p not in selected)
+        if req.shard is not None:
+            selected = _shard_of(selected, req.shard, req.shard_results)
         self._packages = selected
         runs = 1 if req.fast_count else req.count
         self._emit(PackagesListed(selected, skipped, runs))
@@ -452,6 +469,16 @@ class BenchmarkSession(CancellableWork):
         if code != 0 and not seen_fail:
             message = error_tail(state.errors) or f"exit status {code}"
             self._fail(" ".join(req.packages), "test", message, 1)
+
+
+def _shard_of(
+    packages: Sequence[GoPackage], shard: Shard, known: Mapping[str, int]
+) -> tuple[GoPackage, ...]:
+    """The packages of one shard (see `benchlens.runner.shard`)."""
+    by_path = {p.import_path: p for p in packages}
+    weights = package_weights(by_path, known, lambda path: len(benchmark_functions(by_path[path])))
+    mine = set(select(list(by_path), shard, weights))
+    return tuple(p for p in packages if p.import_path in mine)
 
 
 def _go_test_done(line: str) -> tuple[str, bool] | None:
