@@ -1,10 +1,17 @@
-"""`benchlens baseline --from-ref REF`: the benchmarks of another commit as the baseline.
+"""`benchlens baseline`: the baseline from another commit, or from the branch CI stores it on.
 
-Checks REF out in a temporary `git worktree` (the workspace itself is not
-touched), runs the same benchmarks there — the packages, benchtime and count of
-*this* workspace's configuration — and saves the results as this workspace's
-baseline, with REF's commit in the `commit:` line and a history entry. The
-worktree is removed afterwards, also after a failure, Ctrl-C or SIGTERM.
+`--from-ref REF` checks REF out in a temporary `git worktree` (the workspace
+itself is not touched), runs the same benchmarks there — the packages, benchtime
+and count of *this* workspace's configuration — and saves the results as this
+workspace's baseline, with REF's commit in the `commit:` line and a history
+entry. The worktree is removed afterwards, also after a failure, Ctrl-C or SIGTERM.
+
+`--fetch` brings the baseline that CI stored (on pushes to main) from the branch
+`benchlens-baseline` of `origin` into this workspace: the baseline file is
+replaced atomically and missing history files are added (a local one is never
+overwritten). No such branch yet is not an error. `--publish` commits this
+workspace's baseline and history onto that branch and pushes it, without touching
+the work tree (what CI's store-baseline job runs). See `benchlens.baseline_branch`.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ import argparse
 import io
 from typing import Any
 
+from benchlens.baseline_branch import DEFAULT_BRANCH, DEFAULT_REMOTE
+from benchlens.cli.baseline_branch import fetch_command, publish_command
 from benchlens.cli.common import load_config_reporting, warn
 from benchlens.cli.run import (
     INTERRUPTED,
@@ -38,14 +47,31 @@ def register(sub: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--from-ref", required=True, metavar="REF", help="commit, branch or tag")
-    p.add_argument("--note", help="a note recorded as a `note:` line")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--from-ref", metavar="REF", help="benchmark a commit, branch or tag")
+    source.add_argument(
+        "--fetch", action="store_true", help="fetch the baseline CI stored on the baseline branch"
+    )
+    source.add_argument(
+        "--publish", action="store_true", help="push this baseline and history to that branch"
+    )
+    p.add_argument("--note", help="a note recorded as a `note:` line (--from-ref)")
+    p.add_argument(
+        "--branch", default=DEFAULT_BRANCH, help=f"the baseline branch (default: {DEFAULT_BRANCH})"
+    )
+    p.add_argument(
+        "--remote", default=DEFAULT_REMOTE, help=f"the git remote (default: {DEFAULT_REMOTE})"
+    )
     add_run_options(p, packages=False)
     p.set_defaults(func=baseline_command)
 
 
 def baseline_command(args: argparse.Namespace) -> int:
     config = load_config_reporting(args.dir)
+    if args.fetch:
+        return fetch_command(config, args.remote, args.branch)
+    if args.publish:
+        return publish_command(config, args.remote, args.branch)
     ref = args.from_ref
     commit = git_commit(config.root, ref)
     if commit is None:
