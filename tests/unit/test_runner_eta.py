@@ -143,3 +143,24 @@ def test_wrap_sends_progress_after_each_step_and_format() -> None:
     emit(listed("a", runs=1))
     assert isinstance(seen[0], PackagesListed) and isinstance(seen[1], RunProgress)
     assert [format_duration(s) for s in (0.4, 42, 185, 3725)] == ["0s", "42s", "3m05s", "1h02m"]
+
+
+def test_an_ab_run_counts_one_binary_per_package_and_side() -> None:
+    clock = Clock()
+    eta = EtaTracker(clock)
+    sides = (("base", ("a",)), ("head", ("a", "b")))  # b is new on the head side
+    ab = PackagesListed((GoPackage("a", Path("/x")), GoPackage("b", Path("/x"))), (), 2, sides)
+    assert ab.units() == [("base", "a"), ("head", "a"), ("head", "b")]
+    eta.update(ab)
+    for side, package in ab.units():
+        eta.update(BuildFinished(package, True, 1.0, side))
+    for side, package in ab.units():
+        eta.update(PackageStarted(package, 1, 2, side))
+        eta.update(BenchmarkFinished(package, finished(package, "BenchmarkX", 1).result, 1, side))
+        clock.now += 2.0
+        progress = eta.update(PackageFinished(package, 1, True, 2.0, side))
+    assert progress is not None
+    # One round of three binaries is done, one is left: 3 runs of 2 s.
+    assert progress.remaining == pytest.approx(6.0)
+    assert (progress.samples, progress.expected_samples) == (3, 6)
+    assert progress.fraction == pytest.approx(0.5)

@@ -21,6 +21,7 @@ COMMANDS = (
     "run",
     "save_baseline",
     "regression",
+    "ab",
     "report",
     "profile",
     "baseline",

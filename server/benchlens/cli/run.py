@@ -24,10 +24,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO, TypeVar
 
 from benchlens.cli.common import load_config_reporting, warn
 from benchlens.config import Config, relative
@@ -54,11 +54,15 @@ from benchlens.runner.process import Cancellable
 from benchlens.runner.shard import Shard, ShardError, results_per_package
 from benchlens.runner.store import RunVerdict, StoredRun, StoreError, judge, store_run
 
+OutcomeT = TypeVar("OutcomeT", covariant=True)
+
 #: Exit status for an interrupted command (128 + SIGINT), as shells report it.
 INTERRUPTED = 130
 
 
-def add_run_options(p: argparse.ArgumentParser, *, packages: bool = True) -> None:
+def add_run_options(
+    p: argparse.ArgumentParser, *, packages: bool = True, fast_count: bool = True
+) -> None:
     """The options every command that runs benchmarks shares."""
     p.add_argument("-C", "--dir", type=Path, default=Path("."), help="workspace root (default: .)")
     mode = p.add_mutually_exclusive_group()
@@ -80,11 +84,12 @@ def add_run_options(p: argparse.ArgumentParser, *, packages: bool = True) -> Non
         metavar="NAME",
         help="exact benchmark name (BenchmarkX or BenchmarkX/sub); repeatable",
     )
-    p.add_argument(
-        "--fast-count",
-        action="store_true",
-        help="all --count samples in one process (go test -count=N): faster, correlated samples",
-    )
+    if fast_count:
+        p.add_argument(
+            "--fast-count",
+            action="store_true",
+            help="all --count samples in one process (go test -count=N): faster, correlated",
+        )
     if packages:
         p.add_argument("packages", nargs="*", metavar="PKG", help="packages (default: config)")
 
@@ -157,7 +162,7 @@ def request_from_args(
         bench=args.bench,
         names=args.name,
         packages=getattr(args, "packages", ()) or (),
-        fast_count=args.fast_count,
+        fast_count=getattr(args, "fast_count", False),
         root=root,
         shard=shard,
         shard_results=shard_results(config) if shard is not None else None,
@@ -215,6 +220,11 @@ def signals_cancel(work: Cancellable) -> Iterator[None]:
 # -- progress -----------------------------------------------------------------
 
 
+def _side(side: str) -> str:
+    """`base ` / `head ` before a step of an A/B run; nothing in a plain run."""
+    return f"{side} " if side else ""
+
+
 def _value(v: float) -> str:
     if not math.isfinite(v):
         return str(v)
@@ -256,17 +266,21 @@ class PlainProgress:
         if isinstance(event, PackagesListed):
             self.runs = event.runs
             n = len(event.packages)
-            self._print(f"benchmarking {n} package{'s' if n != 1 else ''}, {event.runs} run(s)")
+            sides = f", alternating {' and '.join(event.side_names)}" if event.sides else ""
+            self._print(
+                f"benchmarking {n} package{'s' if n != 1 else ''}, {event.runs} run(s){sides}"
+            )
         elif isinstance(event, BuildStarted):
-            self._print(f"build {event.package}")
+            self._print(f"build {_side(event.side)}{event.package}")
         elif isinstance(event, RunProgress):
             self.last = event
         elif isinstance(event, BenchmarkStarted):
             timing = timing_text(self.last, time.monotonic())
             where = f"{event.run}/{self.runs} {timing}" if timing else f"{event.run}/{self.runs}"
-            self._print(f"[{where}] {event.package} {event.name} running")
+            self._print(f"[{where}] {_side(event.side)}{event.package} {event.name} running")
         elif isinstance(event, BenchmarkFinished):
-            self._print(f"[{event.run}/{self.runs}] {event.package} {result_text(event.result)}")
+            where = f"{_side(event.side)}{event.package}"
+            self._print(f"[{event.run}/{self.runs}] {where} {result_text(event.result)}")
         elif isinstance(event, PackageFailed):
             print(f"benchlens: {event.failure}", file=self.err, flush=True)
 
@@ -327,21 +341,22 @@ class RichProgress:
             self.last = event
             p.update(self.overall, completed=event.percent, percent=f"{event.percent}%")
         elif isinstance(event, BuildStarted):
-            p.update(self.overall, description=f"build {escape(event.package)}")
+            p.update(self.overall, description=f"build {_side(event.side)}{escape(event.package)}")
         elif isinstance(event, PackageStarted):
             p.update(self.overall, description=f"run {event.run}/{self.runs}")
         elif isinstance(event, BenchmarkStarted):
             p.reset(
                 self.current,
-                description=f"{escape(event.package)} [bold]{escape(event.name)}",
+                description=(
+                    f"{_side(event.side)}{escape(event.package)} [bold]{escape(event.name)}"
+                ),
                 total=None,
                 visible=True,
             )
         elif isinstance(event, BenchmarkFinished):
             res = event.result
-            p.console.print(
-                f"[dim]{escape(res.key.package)}[/] {escape(result_text(res))}", highlight=False
-            )
+            where = escape(f"{_side(event.side)}{res.key.package}")
+            p.console.print(f"[dim]{where}[/] {escape(result_text(res))}", highlight=False)
         elif isinstance(event, PackageFinished):
             p.update(self.current, visible=False)
         elif isinstance(event, PackageFailed):
@@ -351,16 +366,28 @@ class RichProgress:
         self.progress.stop()
 
 
-def execute(request: RunRequest, progress: Any | None = None) -> RunOutcome:
+class Session(Protocol[OutcomeT]):
+    """A run of benchmarks: `BenchmarkSession`, `ABSession`."""
+
+    def run(self, on_event: Callable[[RunEvent], None] | None = None) -> OutcomeT: ...
+
+    def cancel(self) -> None: ...
+
+
+def drive(session: Session[OutcomeT], progress: Any | None = None) -> OutcomeT:
     """Run with progress on stdout; Ctrl-C/SIGTERM cancel the run (the outcome says so)."""
     display = progress or (RichProgress() if sys.stdout.isatty() else PlainProgress())
-    session = BenchmarkSession(request)
     try:
         with signals_cancel(session):
             return session.run(display)
     finally:
         session.cancel()
         display.close()
+
+
+def execute(request: RunRequest, progress: Any | None = None) -> RunOutcome:
+    """`drive` one plain run of `request`."""
+    return drive(BenchmarkSession(request), progress)
 
 
 #: Exit status of each verdict on a run.
@@ -425,6 +452,7 @@ def run_command(args: argparse.Namespace) -> int:
 __all__: Sequence[str] = (
     "add_run_options",
     "add_shard_option",
+    "drive",
     "execute",
     "request_from_args",
     "run_and_store",

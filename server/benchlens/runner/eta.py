@@ -1,7 +1,8 @@
 """How far a run is and how long it has left: `RunProgress` events from the run's own events.
 
 A run is a grid of (package, run) units — each package's test binary run `count`
-times, round-robin — preceded by one build per package. Once a package has run
+times, round-robin — preceded by one build per package (an A/B run has one
+binary per package and side: its units are (side, package, run)). Once a package has run
 once, its measured time is the best estimate of each of its remaining runs (it
 includes the set-up outside the timer and the process start). Before that, the
 previous results of the workspace (current results, baseline) say which of its
@@ -149,7 +150,7 @@ class EtaTracker:
         self._prior = dict(prior or {})
         self._builds_expected = builds
         self._per_process = per_process
-        self._pending: list[tuple[str, int]] = []
+        self._pending: list[tuple[str, str, int]] = []  # (side, package, run)
         self._builds_left = 0
         self._build_times: list[float] = []
         self._measured: dict[str, list[float]] = {}
@@ -158,9 +159,9 @@ class EtaTracker:
         self._units_done = 0
         self._runs = 1
         self._samples = 0
-        self._packages: list[str] = []
-        self._benchmarks: dict[str, int] = {}  # per package, counted in its first run
-        self._first_run_done: set[str] = set()
+        self._binaries: list[tuple[str, str]] = []  # (side, package)
+        self._benchmarks: dict[tuple[str, str], int] = {}  # per binary, in its first run
+        self._first_run_done: set[tuple[str, str]] = set()
         self._benchmark: str | None = None
         self._listed = False
 
@@ -170,16 +171,15 @@ class EtaTracker:
         if isinstance(event, PackagesListed):
             self._listed = True
             self._runs = event.runs
-            names = [p.import_path for p in event.packages]
-            self._packages = names
-            self._pending = [(p, r) for r in range(1, event.runs + 1) for p in names]
+            self._binaries = event.units()
+            self._pending = [(s, p, r) for r in range(1, event.runs + 1) for s, p in self._binaries]
             self._units = len(self._pending)
-            self._builds_left = len(names) if self._builds_expected else 0
+            self._builds_left = len(self._binaries) if self._builds_expected else 0
         elif isinstance(event, BuildFinished):
             self._builds_left = max(0, self._builds_left - 1)
             self._build_times.append(event.elapsed)
         elif isinstance(event, PackageStarted):
-            unit = (event.package, event.run)
+            unit = (event.side, event.package, event.run)
             if unit in self._pending:
                 self._pending.remove(unit)
             self._current = (event.package, event.run, now)
@@ -189,14 +189,15 @@ class EtaTracker:
         elif isinstance(event, BenchmarkFinished):
             self._samples += 1
             if event.run == 1:
-                self._benchmarks[event.package] = self._benchmarks.get(event.package, 0) + 1
+                binary = (event.side, event.package)
+                self._benchmarks[binary] = self._benchmarks.get(binary, 0) + 1
         elif isinstance(event, PackageFinished):
             if event.ok:
                 self._measured.setdefault(event.package, []).append(event.elapsed)
             else:  # a failed package runs no more: its remaining runs are not work left
-                self._pending = [u for u in self._pending if u[0] != event.package]
+                self._pending = [u for u in self._pending if u[:2] != (event.side, event.package)]
             if event.run == 1:
-                self._first_run_done.add(event.package)
+                self._first_run_done.add((event.side, event.package))
             self._units_done += 1
             self._current = None
             self._benchmark = None
@@ -228,7 +229,7 @@ class EtaTracker:
             if estimate is None:
                 return None
             total += max(0.0, estimate - (now - since))
-        for package, _run in self._pending:
+        for _side, package, _run in self._pending:
             estimate = self._estimate(package)
             if estimate is None:
                 return None
@@ -244,8 +245,8 @@ class EtaTracker:
         else:
             fraction = self._units_done / self._units if self._units else 0.0
         expected = None
-        if self._packages and self._first_run_done.issuperset(self._packages):
-            per_run = sum(self._benchmarks.get(p, 0) for p in self._packages)
+        if self._binaries and self._first_run_done.issuperset(self._binaries):
+            per_run = sum(self._benchmarks.get(b, 0) for b in self._binaries)
             expected = per_run * self._runs
         current = self._current[0] if self._current else ""
         return RunProgress(

@@ -29,16 +29,38 @@ class GoPackage:
 
 @dataclass(frozen=True)
 class PackagesListed:
-    """The packages that will be benchmarked, and those skipped (no benchmarks)."""
+    """The packages that will be benchmarked, and those skipped (no benchmarks).
+
+    An A/B run (`runner.ab`) lists both sides: `packages` is their union and `sides`
+    each side's name with its packages' import paths (a package may exist on one
+    side only); each side builds its own binaries."""
 
     packages: tuple[GoPackage, ...]
     skipped: tuple[str, ...]
     runs: int
+    sides: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def side_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.sides)
+
+    def units(self) -> list[tuple[str, str]]:
+        """(side, import path) of every test binary: one round's runs, one build each.
+        The side is empty in a plain run."""
+        if self.sides:
+            return [(name, path) for name, paths in self.sides for path in paths]
+        return [("", p.import_path) for p in self.packages]
+
+    @property
+    def binary_count(self) -> int:
+        """Test binaries to build; each runs `runs` times."""
+        return len(self.units())
 
 
 @dataclass(frozen=True)
 class BuildStarted:
     package: str
+    side: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,6 +68,7 @@ class BuildFinished:
     package: str
     ok: bool
     elapsed: float
+    side: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +78,8 @@ class PackageStarted:
     package: str
     run: int
     runs: int
+    #: The side of an A/B run ("base", "head"); empty in a plain run.
+    side: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +90,7 @@ class BenchmarkStarted:
     name: str
     procs: int
     run: int
+    side: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +100,7 @@ class BenchmarkFinished:
     package: str
     result: Result
     run: int
+    side: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,9 +119,13 @@ class PackageFailure:
     stage: Stage
     message: str
     run: int = 0
+    side: str = ""
 
     def __str__(self) -> str:
-        where = f" (run {self.run})" if self.run else ""
+        where = ", ".join(
+            part for part in (self.side, f"run {self.run}" if self.run else "") if part
+        )
+        where = f" ({where})" if where else ""
         return f"{self.package}: {self.stage} failed{where}:\n{self.message}".rstrip()
 
 
@@ -109,6 +140,7 @@ class PackageFinished:
     run: int
     ok: bool
     elapsed: float
+    side: str = ""
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,7 @@ class RunRequest:
 class _RunState:
     package: str = ""
     run: int = 0
+    side: str = ""
     errors: list[str] = field(default_factory=list)
 
 
@@ -202,9 +203,11 @@ class _StartWatcher:
         self._pending = None
 
 
-class BenchmarkSession(CancellableWork):
-    """Runs one `RunRequest`. Not reusable: one session, one run. `cancel()` may be
-    called from any thread; `run()` then returns with `cancelled=True`."""
+class BinaryRuns(CancellableWork):
+    """The steps of a run, for a plain run (`BenchmarkSession`) and an A/B run
+    (`runner.ab.ABSession`) alike: list the packages with benchmarks, build each
+    package's test binary once, run a binary once with its output routed to the
+    parser. Events go to `_emit`; `side` names the side of an A/B run."""
 
     def __init__(self, request: RunRequest) -> None:
         super().__init__(request.env)
@@ -212,6 +215,137 @@ class BenchmarkSession(CancellableWork):
         self._state = _RunState()
         self._emit: EventCallback = lambda _event: None
         self._failures: list[PackageFailure] = []
+
+    def _tracked(self, on_event: EventCallback | None) -> EventCallback:
+        """`on_event`, each event followed by the `RunProgress` it makes (elapsed, ETA)."""
+        req = self.request
+        tracker = EtaTracker(
+            time.monotonic,
+            prior_seconds(_previous_results(req.previous), req.pattern, req.benchtime),
+            builds=not req.fast_count,
+            per_process=req.count if req.fast_count else 1,
+        )
+        return tracker.wrap(on_event or (lambda _event: None))
+
+    def _fail(self, package: str, stage: Stage, message: str, run: int = 0) -> None:
+        failure = PackageFailure(package, stage, message, run, self._state.side)
+        self._failures.append(failure)
+        self._emit(PackageFailed(failure))
+
+    def _list(self, go: str, root: Path) -> tuple[list[GoPackage], tuple[str, ...]]:
+        """The packages under `root` with (the selected) benchmarks, and the others."""
+        req = self.request
+        build_flags = split_flags(req.flags).build
+        slot = self._slot
+        try:
+            with slot.adopting() as on_start:
+                packages = list_packages(go, root, req.packages, build_flags, slot.env, on_start)
+        except GoListError as exc:
+            self._fail(" ".join(req.packages), "list", str(exc))
+            return [], ()
+        slot.check()
+        for pkg in packages:
+            if pkg.error and not pkg.test_files:
+                # go list -e reports what it could not load (a missing directory, a
+                # syntax error) in the package instead of failing: so does `go test`.
+                self._fail(pkg.import_path, "list", pkg.error)
+        functions = {n.split("/", 1)[0] for n in req.names} or None
+        selected = [p for p in packages if has_benchmarks(p, functions)]
+        skipped = tuple(p.import_path for p in packages if p not in selected)
+        return selected, skipped
+
+    def _build(
+        self, go: str, packages: Sequence[GoPackage], bindir: Path, root: Path
+    ) -> list[tuple[GoPackage, Path]]:
+        """Each package's test binary, built once into `bindir` (`go test -c` in `root`);
+        the packages that fail to build are reported and left out."""
+        build_flags = split_flags(self.request.flags).build
+        side = self._state.side
+        binaries: list[tuple[GoPackage, Path]] = []
+        for index, pkg in enumerate(packages):
+            binary = bindir / _binary_name(index, pkg.import_path)
+            self._emit(BuildStarted(pkg.import_path, side))
+            t0 = time.monotonic()
+            code, out = self._slot.capture(
+                [go, *build_test_binary_args(pkg.import_path, str(binary), build_flags)], root
+            )
+            ok = code == 0 and binary.exists()
+            self._emit(BuildFinished(pkg.import_path, ok, time.monotonic() - t0, side))
+            if ok:
+                binaries.append((pkg, binary))
+            else:
+                self._fail(pkg.import_path, "build", out.strip() or f"exit status {code}")
+        return binaries
+
+    def _binary_args(self) -> list[str]:
+        """One run of a test binary: the selected benchmarks once (`-test.count=1`)."""
+        req = self.request
+        return binary_args(
+            bench=req.pattern,
+            benchtime=req.benchtime,
+            count=1,
+            timeout=req.timeout,
+            flags=split_flags(req.flags).test,
+        )
+
+    def _run_binary(
+        self, pkg: GoPackage, binary: Path, args: Sequence[str], run: int
+    ) -> Generator[str, None, bool]:
+        side = self._state.side
+        state = self._state = _RunState(pkg.import_path, run, side)
+        self._emit(PackageStarted(pkg.import_path, run, self.request.count, side))
+        t0 = time.monotonic()
+        # A binary run directly may not print `pkg:`: say it ourselves before its output.
+        yield f"pkg: {pkg.import_path}"
+        proc = self._slot.start([str(binary), *args], pkg.dir)
+        starts = self._start_watcher(state)
+        try:
+            for line in proc.lines(starts.partial):
+                starts.complete(line)
+                yield from self._route(state, line)
+        finally:
+            code = self._slot.finish(proc)
+        self._slot.check()
+        ok = code == 0
+        if not ok:
+            text = error_tail(state.errors) or "(no output)"
+            self._fail(pkg.import_path, "test", f"{text}\nexit status {code}", run)
+        self._emit(PackageFinished(pkg.import_path, run, ok, time.monotonic() - t0, side))
+        return ok
+
+    def _start_watcher(self, state: _RunState) -> _StartWatcher:
+        return _StartWatcher(
+            lambda name, procs: self._emit(
+                BenchmarkStarted(state.package, name, procs, state.run, state.side)
+            )
+        )
+
+    def _route(self, state: _RunState, line: str) -> Iterator[str]:
+        """Pass result, configuration and Unit lines to the parser; everything else is
+        kept as the error text of the run (`BenchmarkX  --- FAIL` is output, not a
+        malformed result; `panic: ...` is not a configuration line)."""
+        self._emit(Output(state.package, line))
+        if line.startswith("Benchmark"):
+            if is_benchmark_output(line):
+                state.errors.append(line)
+                return
+        elif line.startswith("Unit "):
+            pass
+        else:
+            config = parse_config_line(line)
+            if config is None or config[0] in _NOT_CONFIG:
+                if line not in ("PASS", ""):
+                    state.errors.append(line)
+                return
+        yield line
+
+
+class BenchmarkSession(BinaryRuns):
+    """Runs one `RunRequest`. Not reusable: one session, one run. `cancel()` may be
+    called from any thread; `run()` then returns with `cancelled=True`."""
+
+    def __init__(self, request: RunRequest) -> None:
+        super().__init__(request)
         self._packages: tuple[GoPackage, ...] = ()
 
     # -- control -----------------------------------------------------------
@@ -221,13 +355,7 @@ class BenchmarkSession(CancellableWork):
         Returns what completed; failures and cancellation are in the outcome, not raised
         (only a missing Go toolchain raises `GoNotFound`)."""
         req = self.request
-        tracker = EtaTracker(
-            time.monotonic,
-            prior_seconds(_previous_results(req.previous), req.pattern, req.benchtime),
-            builds=not req.fast_count,
-            per_process=req.count if req.fast_count else 1,
-        )
-        self._emit = tracker.wrap(on_event or (lambda _event: None))
+        self._emit = self._tracked(on_event)
         go = resolve_go(req.go)
         started = time.monotonic()
         results = ResultSet("go test")
@@ -276,74 +404,29 @@ class BenchmarkSession(CancellableWork):
                 self.cancel()
             worker.join()
 
-    # -- children ----------------------------------------------------------
-
-    def _fail(self, package: str, stage: Stage, message: str, run: int = 0) -> None:
-        failure = PackageFailure(package, stage, message, run)
-        self._failures.append(failure)
-        self._emit(PackageFailed(failure))
-
     # -- independent runs --------------------------------------------------
 
-    def _list(self, go: str) -> list[GoPackage]:
+    def _listed(self, go: str) -> list[GoPackage]:
+        """The packages to run, announced (`PackagesListed`)."""
         req = self.request
-        build_flags = split_flags(req.flags).build
-        slot = self._slot
-        try:
-            with slot.adopting() as on_start:
-                packages = list_packages(
-                    go, req.root, req.packages, build_flags, slot.env, on_start
-                )
-        except GoListError as exc:
-            self._fail(" ".join(req.packages), "list", str(exc))
-            return []
-        slot.check()
-        for pkg in packages:
-            if pkg.error and not pkg.test_files:
-                # go list -e reports what it could not load (a missing directory, a
-                # syntax error) in the package instead of failing: so does `go test`.
-                self._fail(pkg.import_path, "list", pkg.error)
-        functions = {n.split("/", 1)[0] for n in req.names} or None
-        selected = tuple(p for p in packages if has_benchmarks(p, functions))
-        skipped = tuple(p.import_path for p in packages if p not in selected)
+        selected, skipped = self._list(go, req.root)
         if req.shard is not None:
-            selected = _shard_of(selected, req.shard, req.shard_results)
-        self._packages = selected
-        runs = 1 if req.fast_count else req.count
-        self._emit(PackagesListed(selected, skipped, runs))
-        return list(selected)
+            selected = list(_shard_of(selected, req.shard, req.shard_results))
+        self._packages = tuple(selected)
+        runs = 1 if self.request.fast_count else self.request.count
+        self._emit(PackagesListed(self._packages, skipped, runs))
+        return selected
 
     def _stream(self, go: str) -> Generator[str, None, None]:
         """The output of every binary run, as one Go benchmark stream; each block is
         preceded by its own `pkg:` line."""
         req = self.request
-        packages = self._list(go)
+        packages = self._listed(go)
         if not packages:
             return
-        flags = split_flags(req.flags)
         with tempfile.TemporaryDirectory(prefix="benchlens-bin-") as bindir:
-            binaries: list[tuple[GoPackage, Path]] = []
-            for index, pkg in enumerate(packages):
-                binary = Path(bindir) / _binary_name(index, pkg.import_path)
-                self._emit(BuildStarted(pkg.import_path))
-                t0 = time.monotonic()
-                code, out = self._slot.capture(
-                    [go, *build_test_binary_args(pkg.import_path, str(binary), flags.build)],
-                    req.root,
-                )
-                ok = code == 0 and binary.exists()
-                self._emit(BuildFinished(pkg.import_path, ok, time.monotonic() - t0))
-                if ok:
-                    binaries.append((pkg, binary))
-                else:
-                    self._fail(pkg.import_path, "build", out.strip() or f"exit status {code}")
-            args = binary_args(
-                bench=req.pattern,
-                benchtime=req.benchtime,
-                count=1,
-                timeout=req.timeout,
-                flags=flags.test,
-            )
+            binaries = self._build(go, packages, Path(bindir), req.root)
+            args = self._binary_args()
             failed: set[str] = set()
             for run in range(1, req.count + 1):
                 for pkg, binary in binaries:
@@ -353,59 +436,11 @@ class BenchmarkSession(CancellableWork):
                     if not ok:
                         failed.add(pkg.import_path)
 
-    def _run_binary(
-        self, pkg: GoPackage, binary: Path, args: Sequence[str], run: int
-    ) -> Generator[str, None, bool]:
-        state = self._state = _RunState(pkg.import_path, run)
-        self._emit(PackageStarted(pkg.import_path, run, self.request.count))
-        t0 = time.monotonic()
-        # A binary run directly may not print `pkg:`: say it ourselves before its output.
-        yield f"pkg: {pkg.import_path}"
-        proc = self._slot.start([str(binary), *args], pkg.dir)
-        starts = self._start_watcher(state)
-        try:
-            for line in proc.lines(starts.partial):
-                starts.complete(line)
-                yield from self._route(state, line)
-        finally:
-            code = self._slot.finish(proc)
-        self._slot.check()
-        ok = code == 0
-        if not ok:
-            text = error_tail(state.errors) or "(no output)"
-            self._fail(pkg.import_path, "test", f"{text}\nexit status {code}", run)
-        self._emit(PackageFinished(pkg.import_path, run, ok, time.monotonic() - t0))
-        return ok
-
-    def _start_watcher(self, state: _RunState) -> _StartWatcher:
-        return _StartWatcher(
-            lambda name, procs: self._emit(BenchmarkStarted(state.package, name, procs, state.run))
-        )
-
-    def _route(self, state: _RunState, line: str) -> Iterator[str]:
-        """Pass result, configuration and Unit lines to the parser; everything else is
-        kept as the error text of the run (`BenchmarkX  --- FAIL` is output, not a
-        malformed result; `panic: ...` is not a configuration line)."""
-        self._emit(Output(state.package, line))
-        if line.startswith("Benchmark"):
-            if is_benchmark_output(line):
-                state.errors.append(line)
-                return
-        elif line.startswith("Unit "):
-            pass
-        else:
-            config = parse_config_line(line)
-            if config is None or config[0] in _NOT_CONFIG:
-                if line not in ("PASS", ""):
-                    state.errors.append(line)
-                return
-        yield line
-
     # -- one `go test` process (fast_count) ---------------------------------
 
     def _fast_stream(self, go: str) -> Generator[str, None, None]:
         req = self.request
-        packages = self._list(go)
+        packages = self._listed(go)
         if not packages:
             return
         argv = [

@@ -1,0 +1,3 @@
+module example.com/ab
+
+go 1.21
