@@ -51,6 +51,12 @@ for entry in "${pkgs[@]}"; do
 	dirs+=("$dir")
 done
 
+# The commit whose code is measured, as `benchlens save-baseline` records it
+# (`benchlens explain` and `ab` profile that commit as the baseline side).
+if commit=$(git -C "$module_dir" rev-parse --verify --quiet HEAD); then
+	echo "commit: $commit" >>"$tmp_out"
+fi
+
 bench_args=(-test.run='^$' -test.bench=. -test.benchmem -test.benchtime="$benchtime" -test.count=1)
 for ((run = 1; run <= runs; run++)); do
 	for i in "${!names[@]}"; do

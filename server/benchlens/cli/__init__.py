@@ -26,6 +26,7 @@ COMMANDS = (
     "profile",
     "baseline",
     "merge",
+    "explain",
     "serve",
 )
 
