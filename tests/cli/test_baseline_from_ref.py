@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,13 @@ def worktrees(repo: Path) -> list[str]:
 
 
 def test_from_ref_saves_the_old_commit_as_baseline(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root, first, _second = repo_with_two_commits(tmp_path)
+    # A private temporary directory: other test runs on the machine make worktrees too.
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
     settings = ["--benchtime", "200x", "--count", "5", "--bench", "Work"]  # 40x stands out
     assert main(["baseline", "-C", str(root), "--from-ref", "HEAD~1", *settings]) == 0
     assert f"({first[:7]})" in capsys.readouterr().out
@@ -65,7 +70,7 @@ def test_from_ref_saves_the_old_commit_as_baseline(
     [entry] = list_history(root / "benchmark_results" / "history")
     assert entry.commit == first[:7]
     assert len(worktrees(tmp_path / "repo")) == 1  # only the main one
-    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("benchlens-worktree-*/go.mod"))
+    assert not list(private_tmp.glob("benchlens-worktree-*"))
     # The workspace itself was not touched: still the slow commit, and it regressed.
     assert "const loops = 80000" in (root / "slow" / "slow.go").read_text()
     assert main(["regression", "-C", str(root), *settings]) == 1
