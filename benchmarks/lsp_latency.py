@@ -194,18 +194,28 @@ async def measure(args: argparse.Namespace) -> list[float]:
         return latencies
 
 
+class _NoDocuments:
+    """No editor: every file is read from disk."""
+
+    def text(self, path: Path) -> str | None:
+        return path.read_text()
+
+    def is_open(self, path: Path) -> bool:
+        return False
+
+
 def work_per_rewrite(n: int, files: int, repeat: int = 5) -> float:
     """The server's own work for one rewrite, in this process: read the file, compare,
     map onto the source (median ms). The server does it while the debounce runs."""
-    from benchlens.lsp.state import FolderState
+    from benchlens.lsp.folder import FolderState, RefreshRequest
 
     with tempfile.TemporaryDirectory(prefix="benchlens-latency-") as tmp:
         root = Path(tmp)
         _, names = generate(root, n, files)
         (root / "benchmark_results").mkdir()
         (root / "benchmark_results" / "baseline.txt").write_text(results_text(names, 1.0, 1))
-        state = FolderState.create(root, root.as_uri(), {})
-        state.index = state.build_index()
+        state = FolderState(root, root.as_uri())
+        state.refresh(RefreshRequest(settings={}, reindex=True), _NoDocuments(), 0.2)
         baseline = state.read(state.config.baseline).results
         times = []
         for i in range(repeat):

@@ -173,3 +173,33 @@ async def test_save_baseline_and_open_report(example_copy: Path) -> None:
         assert refreshed["status"] == "ok"
         bad = await execute(client, "benchlens.runBenchmark", 42)
         assert bad["status"] == "failed" and "expected" in bad["message"]
+
+
+async def test_trust_fails_closed(example_copy: Path) -> None:
+    """`"trusted": "false"` (a string) is not trust: nothing runs, and the value is reported;
+    an untrusted workspace gets no run/profile lenses or code actions to be refused."""
+    handler = example_copy / HANDLER
+    async with lsp_session(example_copy, init_options={"trusted": "false"}) as client:
+        await wait_for(lambda: client.diagnostics.get(handler.as_uri()), what="diagnostics")
+        warning = await wait_for(
+            lambda: next((m for m in client.messages if "trusted" in m.message), None),
+            what="the wrongly typed value reported",
+        )
+        assert "'false'" in warning.message and warning.type == types.MessageType.Error
+        result = await execute(client, "benchlens.runBenchmark", {"package": PKG, "bench": "."})
+        assert result["status"] == "refused" and "not trusted" in result["message"]
+        found = await client.text_document_code_lens_async(
+            types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=handler.as_uri()))
+        )
+        assert found and {lens.command.command for lens in found if lens.command} == {""}
+        small = line_of(handler, 'b.Run("small"')
+        position = types.Position(line=small, character=3)
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=handler.as_uri()),
+                range=types.Range(start=position, end=position),
+                context=types.CodeActionContext(diagnostics=[]),
+            )
+        )
+        assert not actions
+        assert "Regression" in (await hover_at(client, handler, small, col=4) or "")

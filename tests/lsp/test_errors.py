@@ -17,7 +17,8 @@ async def test_malformed_results_file(example_copy: Path) -> None:
     lines.insert(7, "BenchmarkBroken-2   12x   3.5 ns/op\n")  # line 8: bad iteration count
     current.write_text("".join(lines))
     handler = example_copy / HANDLER
-    async with lsp_session(example_copy) as client:
+    # Warnings pop up only when asked for (the default is errors only; all are logged).
+    async with lsp_session(example_copy, init_options={"notifications": "onWarning"}) as client:
         message = await wait_for(
             lambda: next((m for m in client.messages if "line 8" in m.message), None),
             what="a message naming the file and line",
@@ -37,7 +38,8 @@ async def test_broken_config_gives_a_diagnostic_and_defaults(example_copy: Path)
         'alpha = 0.05\n[thresholds]\nlatency = "fast"\n[severity\nregression = "error"\n'
     )
     handler = example_copy / HANDLER
-    async with lsp_session(example_copy, init_options={"debounce_ms": 50}) as client:
+    options = {"debounce_ms": 50, "notifications": "onWarning"}
+    async with lsp_session(example_copy, init_options=options) as client:
         diags = await wait_for(
             lambda: client.diagnostics.get(config.as_uri()), what="config diagnostics"
         )
@@ -90,3 +92,28 @@ async def test_requests_outside_the_workspace_and_bad_params(
         )
         assert result["status"] == "failed"
         assert await lenses(client, example_copy / HANDLER)
+
+
+async def test_notifications_setting_gates_pop_ups_not_the_log(example_copy: Path) -> None:
+    current = example_copy / "benchmark_results" / "current.txt"
+    lines = current.read_text().splitlines(keepends=True)
+    lines.insert(7, "BenchmarkBroken-2   12x   3.5 ns/op\n")
+    current.write_text("".join(lines))
+    handler = example_copy / HANDLER
+    for setting, popped in ((None, False), ("off", False), ("always", True)):
+        options = {"notifications": setting} if setting else None
+        async with lsp_session(example_copy, init_options=options) as client:
+            await wait_for(
+                lambda client=client: any("line 8" in m.message for m in client.log_messages),
+                what="the warning in the log",
+            )
+            await wait_for(
+                lambda client=client: client.diagnostics.get(handler.as_uri()), what="diagnostics"
+            )
+            # The unreadable line is also a diagnostic on the results file, at its line.
+            results = await wait_for(
+                lambda client=client: client.diagnostics.get(current.as_uri()),
+                what="the results file's diagnostic",
+            )
+            assert [(d.range.start.line, d.code) for d in results] == [(7, "results")]
+            assert any("line 8" in m.message for m in client.messages) is popped, setting

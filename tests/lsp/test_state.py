@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchlens.goindex.model import BenchmarkFunction, SourceRange
-from benchlens.lsp.state import (
-    MAX_ATTEMPTS,
-    EditTracker,
-    ResultsFile,
+from benchlens.lsp.results_file import MAX_ATTEMPTS, ResultsFile, parse_results
+from benchlens.lsp.settings import (
+    Level,
+    Notifications,
     deep_merge,
-    function_texts,
-    parse_results,
+    read_trust,
     settings_layer,
     split_server_options,
 )
+from benchlens.lsp.staleness import EditTracker, function_texts
+from tests.lsp.conftest import write_atomic
 
 RESULTS = "pkg: example.com/m\nBenchmarkA-2   100   10.0 ns/op\nBenchmarkB-2   100   20.0 ns/op\n"
 
@@ -35,6 +36,35 @@ def test_settings_layers() -> None:
     assert options.debounce == 0.2 and "debounce_ms" in problems[0]
 
 
+def test_notifications_and_trust_settings() -> None:
+    _, options, problems = split_server_options({})
+    assert options.notifications is Notifications.ON_ERROR and options.trusted
+    assert not problems and options.trust_problem is None
+    _, options, problems = split_server_options({"notifications": "always", "trusted": True})
+    assert options.notifications is Notifications.ALWAYS and options.trusted
+    _, options, problems = split_server_options({"notifications": "loud"})
+    assert options.notifications is Notifications.ON_ERROR and "notifications" in problems[0]
+    assert Notifications.ON_ERROR.shows(Level.ERROR)
+    assert not Notifications.ON_ERROR.shows(Level.WARNING)
+    assert Notifications.ON_WARNING.shows(Level.WARNING)
+    assert not Notifications.ON_WARNING.shows(Level.INFO)
+    assert Notifications.ALWAYS.shows(Level.INFO) and not Notifications.OFF.shows(Level.ERROR)
+
+
+def test_trust_fails_closed() -> None:
+    """Only JSON `true` trusts, when a client says anything; a wrong type is reported."""
+    assert read_trust({}) == (True, None)
+    assert read_trust({"trusted": True}) == (True, None)
+    assert read_trust({"trusted": False}) == (False, None)
+    for value in ("false", "true", 1, 0, None, [], {}):
+        trusted, problem = read_trust({"trusted": value})
+        assert not trusted and problem is not None and repr(value) in problem
+    config, options, _ = split_server_options({"trusted": "false", "alpha": 0.01})
+    assert not options.trusted and options.trust_problem and config == {"alpha": 0.01}
+    # The editor's settings can take trust away, never give back what the client withheld.
+    assert not split_server_options({"trusted": True}, trusted=False)[1].trusted
+
+
 def test_unfinished_file_keeps_the_last_good_parse(tmp_path: Path) -> None:
     path = tmp_path / "current.txt"
     path.write_text(RESULTS)
@@ -42,10 +72,12 @@ def test_unfinished_file_keeps_the_last_good_parse(tmp_path: Path) -> None:
     assert file.offer(parse_results(path)) is None and file.results is not None
     good = file.results
 
-    path.write_text(RESULTS + "BenchmarkC-2   100   3")  # cut in the middle of a line
+    # Cut in the middle of a line, and renamed into place: not a file being written in
+    # place (that is waited for as long as it grows, see test_results_file.py).
+    write_atomic(path, RESULTS + "BenchmarkC-2   100   3")
     for _ in range(MAX_ATTEMPTS - 1):
         reason = file.offer(parse_results(path))
-        assert reason == "the last line is not finished"
+        assert str(reason) == "the last line is not finished"
         assert file.results is good
     # A writer that never finishes: after MAX_ATTEMPTS the file is taken as it is.
     assert file.offer(parse_results(path)) is None
@@ -58,7 +90,7 @@ def test_a_smaller_file_is_taken_once_it_stops_changing(tmp_path: Path) -> None:
     path.write_text(many)
     file = ResultsFile(path)
     file.offer(parse_results(path))
-    path.write_text("pkg: m\nBenchmarkX1-2   1   1.0 ns/op\n")  # a run of one benchmark
+    write_atomic(path, "pkg: m\nBenchmarkX1-2   1   1.0 ns/op\n")  # a run of one benchmark
     assert file.offer(parse_results(path)) is not None  # maybe still being written
     assert len(file.results or []) == 10
     assert file.offer(parse_results(path)) is None  # unchanged since: a real, smaller run

@@ -44,7 +44,7 @@ def serve_command(args: argparse.Namespace) -> int:
     # pygls logs every message at INFO: only with -vv
     logging.getLogger("pygls").setLevel(logging.DEBUG if args.verbose > 1 else logging.WARNING)
 
-    from benchlens.lsp.server import create_server
+    from benchlens.lsp.main import create_server
 
     create_server().start_io()
     return 0

@@ -14,7 +14,8 @@ from lsprotocol import types
 
 from benchlens.config import ConfigIssue
 from benchlens.goindex.model import BenchmarkFunction, NameKind, RunSite, SourceRange
-from benchlens.lsp.state import Placed
+from benchlens.lsp.view import Placed
+from benchlens.results.model import SyntaxIssue
 from benchlens.views.facts import short_name, status_summary
 from benchlens.views.findings import Finding
 
@@ -84,6 +85,28 @@ def config_diagnostic(issue: ConfigIssue) -> types.Diagnostic:
         severity=types.DiagnosticSeverity.Error if invalid else types.DiagnosticSeverity.Warning,
         source=SOURCE,
         code="config",
+    )
+
+
+def results_issue_diagnostic(issue: SyntaxIssue) -> types.Diagnostic:
+    """A line of a results file that could not be read, on that line."""
+    return types.Diagnostic(
+        range=line_range(max(issue.location.line - 1, 0)),
+        message=f"{issue.message} (line skipped)",
+        severity=types.DiagnosticSeverity.Warning,
+        source=SOURCE,
+        code="results",
+    )
+
+
+def results_file_diagnostic(message: str) -> types.Diagnostic:
+    """A problem with a whole results file (unreadable, or its values cannot be compared)."""
+    return types.Diagnostic(
+        range=line_range(0),
+        message=message,
+        severity=types.DiagnosticSeverity.Error,
+        source=SOURCE,
+        code="results",
     )
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -31,7 +32,12 @@ def client_supports_progress(server: LanguageServer) -> bool:
 class Progress:
     """One progress bar; every method is safe to call when the client has none."""
 
-    def __init__(self, server: LanguageServer, title: str, on_cancel: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        server: LanguageServer,
+        title: str,
+        on_cancel: Callable[[], None] | None = None,
+    ) -> None:
         self._server = server
         self.title = title
         self._on_cancel = on_cancel
@@ -54,14 +60,17 @@ class Progress:
                 self._server.work_done_progress.begin(
                     token,
                     types.WorkDoneProgressBegin(
-                        title=self.title, message=message, cancellable=True, percentage=0
+                        title=self.title,
+                        message=message,
+                        cancellable=self._on_cancel is not None,
+                        percentage=0,
                     ),
                 )
                 return
         self._log(f"{self.title}: {message}" if message else self.title)
 
     def _cancelled(self, future: Future[Any]) -> None:
-        if future.cancelled() and not self._ended:
+        if future.cancelled() and not self._ended and self._on_cancel is not None:
             self._on_cancel()
 
     def report(self, message: str, percentage: int | None = None) -> None:
@@ -90,3 +99,33 @@ class Progress:
         self._server.window_log_message(
             types.LogMessageParams(type=types.MessageType.Info, message=message)
         )
+
+
+class WritingIndicator:
+    """ "Results being written" as a progress bar for each results file written in place,
+    from the first look that finds it growing until it is taken."""
+
+    TITLE = "benchlens: results being written"
+
+    def __init__(self, server: LanguageServer) -> None:
+        self._server = server
+        self._bars: dict[Path, Progress] = {}
+
+    async def update(self, writing: Mapping[Path, str], done: set[Path]) -> None:
+        """`writing`: files being written, with a word on each; `done`: files now taken."""
+        for path, message in writing.items():
+            bar = self._bars.get(path)
+            if bar is None:
+                bar = self._bars[path] = Progress(self._server, self.TITLE)
+                await bar.begin(f"{path.name}: {message}")
+            else:
+                bar.report(f"{path.name}: {message}")
+        for path in done:
+            bar = self._bars.pop(path, None)
+            if bar is not None:
+                bar.end(f"{path.name}: read")
+
+    def end_all(self) -> None:
+        for path, bar in self._bars.items():
+            bar.end(f"{path.name}: not read")
+        self._bars.clear()
