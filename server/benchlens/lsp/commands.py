@@ -168,8 +168,9 @@ async def refresh(ls: BenchlensServer) -> Result:
         for state in list(ls.folders.values()):
             settings = client_config.folder_settings(ls, state.uri)
             request = RefreshRequest(settings=settings, reindex=True, reread=True)
-            await ls.refresh(state, request)
+            await ls.refresh(state, request, lenses=False)
         ls.rewatch()
+        await ls.refresh_lenses()
 
     task = ls.spawn(everything())
     try:

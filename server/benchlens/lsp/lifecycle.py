@@ -85,7 +85,8 @@ async def add_folder(ls: BenchlensServer, uri: str, path: Path) -> None:
     # Watch before the first read, so no change between the two goes unseen.
     ls.rewatch()
     settings = client_config.folder_settings(ls, uri)
-    await ls.refresh(state, RefreshRequest(settings=settings, reindex=True, reread=True))
+    request = RefreshRequest(settings=settings, reindex=True, reread=True)
+    await ls.refresh(state, request, lenses=False)  # asked once for every folder
     functions = len(state.index.functions()) if state.index is not None else 0
     ls.notifier.log(f"indexed {state.root}: {functions} benchmark functions")
 

@@ -124,13 +124,16 @@ class BenchlensServer(LanguageServer):
 
     # --- the refresh path ----------------------------------------------------------------
 
-    async def refresh(self, state: FolderState, request: RefreshRequest) -> None:
-        """Bring `state` up to date in one worker hop, then show the outcome."""
+    async def refresh(
+        self, state: FolderState, request: RefreshRequest, *, lenses: bool = True
+    ) -> None:
+        """Bring `state` up to date in one worker hop, then show the outcome (and ask the
+        client for new lenses, unless the caller does that once for several folders)."""
         async with self.lock(state):
             debounce = self.options.debounce
             refreshed = await asyncio.to_thread(state.refresh, request, self.documents, debounce)
             changed = self._show(state, refreshed)
-        if changed:
+        if changed and lenses:
             await self.refresh_lenses()
 
     def _show(self, state: FolderState, refreshed: Refreshed) -> bool:
