@@ -50,7 +50,7 @@ CLAMP_PCT = 200.0
 
 # Chart geometry, in SVG user units (CSS pixels at 100 %).
 _CHAR_W = 7.2  # the width of one character of the chart's 12px monospace labels
-_LABEL_CHARS = 40  # longer labels wrap onto more lines, at separators
+_LABEL_CHARS = 48  # longer labels wrap onto more lines, at separators
 _LABEL_LINES = 3  # at most; the full name is in the tooltip
 _LINE_H = 14.0  # one label line
 _PLOT_W = 440.0
@@ -250,14 +250,18 @@ def _tick_label(pct: float) -> str:
 _LABEL_BREAK = re.compile(r"(?<=[/.=,· _-])")
 
 
-def label_lines(text: str, limit: int = _LABEL_CHARS) -> tuple[str, ...]:
-    """`text` on lines of at most `limit` characters, broken after `/`, `.`, `=`, `,`,
-    `-`, `_` or a space - never inside a word unless one word alone is longer than a
-    line. More than `_LABEL_LINES` lines keep the first and the last around an `…`
-    (the full name is in the tooltip)."""
+def label_lines(text: str, limit: int = _LABEL_CHARS, tail: str = "") -> tuple[str, ...]:
+    """`text` + `tail` on lines of at most `limit` characters, broken after `/`, `.`,
+    `=`, `,`, `-`, `_` or a space of `text` - never inside a word unless one word alone is
+    longer than a line, and never inside `tail` (a unit: `allocs/op` stays whole). More
+    than `_LABEL_LINES` lines keep the first and the last around an `…` (the full name
+    is in the tooltip)."""
     lines: list[str] = []
     current = ""
-    for piece in _LABEL_BREAK.split(text):
+    pieces = _LABEL_BREAK.split(text)
+    if tail:
+        pieces.append(tail)
+    for piece in pieces:
         while len(piece) > limit:  # a single word longer than a line
             if current:
                 lines.append(current.rstrip())
@@ -267,6 +271,7 @@ def label_lines(text: str, limit: int = _LABEL_CHARS) -> tuple[str, ...]:
         if len(current) + len(piece.rstrip()) > limit and current:
             lines.append(current.rstrip())
             current = ""
+            piece = piece.lstrip()
         current += piece
     if current.strip():
         lines.append(current.rstrip())
@@ -298,8 +303,10 @@ def change_chart(comparison: Comparison) -> Chart | None:
     if not items:
         return None
     prefix = common_package_prefix(b.package for b in comparison.benchmarks)
-    labels = [visible(f"{table_name(b, prefix)} · {m.unit}") for b, m in items]
-    wrapped = [label_lines(label) for label in labels]
+    names = [visible(table_name(b, prefix)) for b, _ in items]
+    units = [f" · {visible(m.unit)}" for _, m in items]
+    labels = [name + unit for name, unit in zip(names, units, strict=True)]
+    wrapped = [label_lines(name, tail=unit) for name, unit in zip(names, units, strict=True)]
     changes = [m.change_pct or 0.0 for _, m in items]
     clamped = [max(-CLAMP_PCT, min(CLAMP_PCT, c)) for c in changes]
     neg = max((-c for c in clamped if c < 0), default=0.0)
