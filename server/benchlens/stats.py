@@ -200,21 +200,21 @@ def outliers(values: Sequence[float]) -> tuple[float, ...]:
     six moves the confidence interval and is worth a re-run. Quartiles interpolate
     linearly between order statistics (R-7, numpy's default).
     """
-    xs = sorted(values)
-    n = len(xs)
+    n = len(values)
     if n < OUTLIER_MIN_SAMPLES:
         return ()
-    q1, q3 = _quantile(xs, 0.25), _quantile(xs, 0.75)
+    xs = sorted(values)
+    if xs[0] == xs[-1]:
+        return ()  # constant (allocs/op): the common case, and nothing to say
+    h1, h3 = (n - 1) * 0.25, (n - 1) * 0.75
+    i1, i3 = int(h1), int(h3)
+    q1 = xs[i1] + (h1 - i1) * (xs[min(i1 + 1, n - 1)] - xs[i1])
+    q3 = xs[i3] + (h3 - i3) * (xs[min(i3 + 1, n - 1)] - xs[i3])
     reach = OUTLIER_IQR * (q3 - q1)
     lo, hi = q1 - reach, q3 + reach
+    if xs[0] >= lo and xs[-1] <= hi:
+        return ()
     return tuple(x for x in xs if x < lo or x > hi)
-
-
-def _quantile(xs: Sequence[float], q: float) -> float:
-    h = (len(xs) - 1) * q
-    lo = math.floor(h)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (h - lo) * (xs[hi] - xs[lo])
 
 
 def median(values: Sequence[float]) -> float:

@@ -345,3 +345,16 @@ def test_p_equal_to_alpha_counts_as_significant_like_benchstat() -> None:
 )
 def test_go_float_formatting(value: float, text: str) -> None:
     assert stats.go_float(value) == text
+
+
+def test_outliers_are_values_beyond_tukeys_outer_fences() -> None:
+    from benchlens.stats import outliers
+
+    assert outliers([100, 101, 99, 100, 102, 100, 101, 500]) == (500,)
+    assert outliers([100, 101, 99, 100, 102, 100, 101, 104]) == ()  # ordinary noise
+    assert outliers([1, 1, 1, 1, 1, 9]) == (9,)  # no spread at all: anything else is out
+    assert outliers([5.0] * 10) == ()
+    assert outliers([1, 100, 1000]) == ()  # too few samples for quartiles
+    # R-7 quartiles of 1..8 are 2.75 and 6.25: the outer fences are -7.75 and 16.75.
+    assert outliers([1, 2, 3, 4, 5, 6, 7, 8, 16.7]) == ()
+    assert outliers([-20, 1, 2, 3, 4, 5, 6, 7, 8, 30]) == (-20, 30)  # fences -11.25, 20.25

@@ -16,10 +16,6 @@ from benchlens.cli.common import (
 )
 from benchlens.compare import Comparison, compare
 from benchlens.filter import FilterError, parse_filter
-from benchlens.trend import History
-from benchlens.views.html import render_html
-from benchlens.views.json_view import render_json
-from benchlens.views.markdown import render_markdown
 from benchlens.views.text import render_text, use_color
 
 FORMATS = ("text", "markdown", "json", "html")
@@ -58,12 +54,22 @@ def render(
     history_dir: Path | None = None,
     only_changed: bool = False,
 ) -> str:
-    """`comparison` in `fmt`; html adds trends from `history_dir` (the workspace's)."""
+    """`comparison` in `fmt`; html adds trends from `history_dir` (the workspace's).
+
+    Each format's module is imported when asked for: the HTML one brings jinja2, which
+    a terminal table of thousands of rows should not wait for."""
     if fmt == "markdown":
+        from benchlens.views.markdown import render_markdown
+
         return render_markdown(comparison, only_changed=only_changed)
     if fmt == "json":
+        from benchlens.views.json_view import render_json
+
         return render_json(comparison)
     if fmt == "html":
+        from benchlens.trend import History
+        from benchlens.views.html import render_html
+
         history = History.load(history_dir) if history_dir is not None else None
         return render_html(comparison, history=history)
     return render_text(comparison, color=use_color(sys.stdout), only_changed=only_changed)

@@ -6,6 +6,7 @@ says the same thing about a metric in the same words, so the words live here.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 
@@ -167,10 +168,12 @@ def metric_notes(m: MetricDelta, alpha: float) -> tuple[str, ...]:
 def low_confidence_footnote(m: MetricDelta, alpha: float) -> str:
     """`too few samples to test at α=0.05; decided by the threshold alone (low
     confidence: run with -count=4 or more)`."""
-    return (
-        f"too few samples to test at α={go_float(alpha)}; decided by the threshold alone"
-        f" ({low_confidence_text(m)})"
-    )
+    return _low_confidence_footnote(low_confidence_text(m), alpha)
+
+
+@functools.lru_cache(maxsize=64)
+def _low_confidence_footnote(low: str | None, alpha: float) -> str:
+    return f"too few samples to test at α={go_float(alpha)}; decided by the threshold alone ({low})"
 
 
 def difference_text(diff: ConfigDifference) -> str:

@@ -14,6 +14,7 @@ each view adds its own escaping (markdown code spans, HTML autoescape).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -97,10 +98,11 @@ def geomean(values: Sequence[float]) -> float | None:
 def geomean_rows(benches: Iterable[BenchmarkComparison]) -> tuple[Row, ...]:
     """A geomean of the medians per unit over the package's benchmarks that have it on
     both sides; a unit needs two such benchmarks (one is its own geomean)."""
+    paired = [b for b in benches if b.paired]
+    if len(paired) < 2:
+        return ()
     per_unit: dict[str, tuple[list[float], list[float]]] = {}
-    for bench in benches:
-        if not bench.paired:
-            continue
+    for bench in paired:
         for m in bench.metrics:
             if m.baseline is not None and m.current is not None:
                 base, cur = per_unit.setdefault(m.unit, ([], []))
@@ -188,4 +190,9 @@ def superscript(number: int) -> str:
 
 def marks(numbers: Iterable[int]) -> str:
     """Footnote marks for a cell: `¹ ³`."""
+    return _marks(tuple(numbers))
+
+
+@functools.lru_cache(maxsize=1024)
+def _marks(numbers: tuple[int, ...]) -> str:
     return " ".join(superscript(n) for n in numbers)

@@ -9,8 +9,9 @@ Colour (ANSI) only when asked, i.e. on a terminal without `NO_COLOR`.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TextIO
 
 from benchlens.compare import Comparison, Status
@@ -25,7 +26,6 @@ from benchlens.views.facts import (
 from benchlens.views.table import GEOMEAN, Footnotes, Row, marks, package_tables
 
 _HEADER = ("Benchmark", "Metric", "Baseline", "Current", "Change", "p, n", "Status")
-_RIGHT = (False, False, True, True, True, False, False)
 
 _RESET = "\x1b[0m"
 _COLOR = {
@@ -46,9 +46,20 @@ def use_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
     return bool(isatty and isatty())
 
 
+# Characters that may not take exactly one column: combining marks, zero-width and
+# bidi characters, East Asian wide and fullwidth ranges, emoji and symbols. A superset:
+# a string with none of them is as wide as it is long (the fast path, checked in C).
+_MAYBE_NOT_ONE_COLUMN = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u065f\u0670-\u0dff\u1100-\u11ff"
+    "\u1ab0-\u1aff\u1dc0-\u1dff\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20d0-\u20ff"
+    "\u2300-\u23ff\u2600-\u27bf\u2e80-\ua4cf\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+    "\ufe00-\ufe6f\uff00-\uffef\U0001f000-\U0001faff\U00020000-\U0003ffff]"
+)
+
+
 def text_width(text: str) -> int:
     """Terminal columns of `text`: wide (CJK, emoji) characters take two, combining none."""
-    if text.isascii():
+    if text.isascii() or not _MAYBE_NOT_ONE_COLUMN.search(text):
         return len(text)
     width = 0
     for ch in text:
@@ -58,61 +69,65 @@ def text_width(text: str) -> int:
     return width
 
 
-def _cells(name: str, row: Row, footnotes: Footnotes) -> tuple[str, str, str, str, str, str, str]:
-    refs = marks(footnotes.refs(row.notes))
-    p = f"{row.p} {refs}".strip() if refs else row.p
+def _cells(name: str, row: Row, footnotes: Footnotes) -> tuple[str, ...]:
+    p = row.p
+    if row.notes:
+        p = f"{p} {marks(footnotes.refs(row.notes))}"
     status = row.status.badge if row.status is not None else ""
     return (name, row.unit, row.baseline, row.current, row.change, p, status)
 
 
-def _layout(lines: list[tuple[str, ...] | str]) -> list[int]:
-    widths = [0] * len(_HEADER)
-    for line in lines:
-        if isinstance(line, tuple):
-            for i, cell in enumerate(line):
-                w = text_width(cell)
-                if w > widths[i]:
-                    widths[i] = w
-    return widths
+_Line = tuple[tuple[str, ...], tuple[int, ...], Status | None] | str
 
 
-def _format(cells: Sequence[str], widths: Sequence[int], color: str | None) -> str:
-    out = []
-    last = len(cells) - 1
-    for i, cell in enumerate(cells):
-        pad = widths[i] - text_width(cell)
-        if i == last:
-            text = cell
-        elif _RIGHT[i]:
-            text = " " * pad + cell
-        else:
-            text = cell + " " * pad
-        if color and i in (4, 6) and cell:
-            text = f"{color}{text}{_RESET}"
-        out.append(text)
-    return "  ".join(out).rstrip()
+def _measure(cells: tuple[str, ...], widths: list[int]) -> tuple[int, ...]:
+    """Each cell's width (the last column's is not needed), widening `widths` to fit."""
+    measured = tuple(len(c) if c.isascii() else text_width(c) for c in cells[:-1])
+    for i, w in enumerate(measured):
+        if w > widths[i]:
+            widths[i] = w
+    return measured
+
+
+def _format(
+    cells: tuple[str, ...], measured: tuple[int, ...], widths: list[int], color: str | None
+) -> str:
+    name, unit, base, cur, change, p, status = cells
+    pads = [widths[i] - measured[i] for i in range(6)]
+    change = " " * pads[4] + change
+    if color:
+        change = f"{color}{change}{_RESET}"
+        status = f"{color}{status}{_RESET}" if status else status
+    line = (
+        f"{name}{' ' * pads[0]}  {unit}{' ' * pads[1]}  {' ' * pads[2]}{base}  "
+        f"{' ' * pads[3]}{cur}  {change}  {p}{' ' * pads[5]}  {status}"
+    )
+    return line.rstrip()
 
 
 def table_lines(
-    comparison: Comparison, *, only_changed: bool = False
-) -> tuple[list[tuple[str, ...] | str], Footnotes, list[Status | None]]:
-    """The table as rows of cells (tuples) and package headings (strings)."""
+    comparison: Comparison, widths: list[int], *, only_changed: bool = False
+) -> tuple[list[_Line], Footnotes]:
+    """The table as rows (cells, their widths, status) and package headings (strings);
+    `widths` is widened to the widest cell of each column."""
     footnotes = Footnotes()
-    lines: list[tuple[str, ...] | str] = []
-    statuses: list[Status | None] = []
+    lines: list[_Line] = []
+    header = _measure(_HEADER, widths)
     for table in package_tables(comparison, only_changed=only_changed):
         lines.append(f"pkg: {table.package}" if table.package else "")
-        statuses.append(None)
-        lines.append(_HEADER)
-        statuses.append(None)
+        lines.append((_HEADER, header, None))
         for bench in (*table.changed, *table.unchanged):
-            for i, row in enumerate(bench.rows):
-                lines.append(_cells(bench.name if i == 0 else "", row, footnotes))
-                statuses.append(row.status)
-        for i, row in enumerate(table.geomeans):
-            lines.append(_cells(GEOMEAN if i == 0 else "", row, footnotes))
-            statuses.append(None)
-    return lines, footnotes, statuses
+            name = bench.name
+            for row in bench.rows:
+                cells = _cells(name, row, footnotes)
+                lines.append((cells, _measure(cells, widths), row.status))
+                name = ""
+        name = GEOMEAN
+        for row in table.geomeans:
+            cells = _cells(name, row, footnotes)
+            lines.append((cells, _measure(cells, widths), None))
+            name = ""
+    return lines, footnotes
 
 
 def render_text(comparison: Comparison, color: bool = False, only_changed: bool = False) -> str:
@@ -122,16 +137,17 @@ def render_text(comparison: Comparison, color: bool = False, only_changed: bool 
     warning = coverage_warning(comparison)
     if warning:
         out.append(f"warning: {visible(warning)}")
-    lines, footnotes, statuses = table_lines(comparison, only_changed=only_changed)
-    widths = _layout(lines)
-    for line, status in zip(lines, statuses, strict=True):
+    widths = [0] * len(_HEADER)
+    lines, footnotes = table_lines(comparison, widths, only_changed=only_changed)
+    for line in lines:
         if isinstance(line, str):
             out.append("")
             if line:
                 out.append(f"{_BOLD}{line}{_RESET}" if color else line)
         else:
+            cells, measured, status = line
             tint = _COLOR.get(status) if color and status is not None else None
-            out.append(_format(line, widths, tint))
+            out.append(_format(cells, measured, widths, tint))
     if only_changed and not lines:
         out += ["", "no changes"]
     if footnotes:
