@@ -6,8 +6,11 @@ the file, line and key, the offending value is dropped and its default used.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
+import os
 import re
+import reprlib
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -98,6 +101,9 @@ class Config:
     )
     trusted: bool = True
     sources: tuple[str, ...] = ()
+    #: The paths (`baseline`, ...) that the user's own settings set: they may lie
+    #: outside the workspace; every other path is kept inside it.
+    user_paths: frozenset[str] = frozenset()
 
     def threshold(self, name: str, metric: Metric) -> float:
         """The regression threshold (percent) for one metric of one benchmark."""
@@ -126,6 +132,36 @@ def default_config(root: Path) -> Config:
     )
 
 
+#: What marks the root of a workspace: its config file, or the Go module (or workspace).
+ROOT_MARKERS = (*CONFIG_NAMES, "go.mod", "go.work")
+
+
+def _has_file(directory: Path, name: str) -> bool:
+    try:
+        return (directory / name).is_file()
+    except OSError:
+        return False
+
+
+def find_workspace_root(start: Path) -> Path:
+    """The nearest directory from `start` upwards that holds a config file, `go.mod` or
+    `go.work` — as git and go find their roots — or `start` itself when none does."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if any(_has_file(directory, name) for name in ROOT_MARKERS):
+            return directory
+    return start
+
+
+def find_go_module(start: Path) -> Path | None:
+    """The directory of the `go.mod` (or `go.work`) that go would use from `start`."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if _has_file(directory, "go.mod") or _has_file(directory, "go.work"):
+            return directory
+    return None
+
+
 def find_config_file(root: Path) -> Path | None:
     for name in CONFIG_NAMES:
         candidate = root / name
@@ -135,30 +171,101 @@ def find_config_file(root: Path) -> Path | None:
 
 
 _TOML_LINE_COL = re.compile(r"\(at line (\d+), column \d+\)")
+_HEADER = re.compile(r"^\s*\[\[?(.*?)\]\]?\s*(#.*)?$")
+
+
+def _split_dotted(key: str) -> list[str]:
+    """`a."b.c".d` → `["a", "b.c", "d"]`: TOML dotted keys, quotes respected, one pass."""
+    parts: list[str] = []
+    current: list[str] = []
+    quote: str | None = None
+    for ch in key:
+        if quote is not None:
+            if ch == quote:
+                quote = None
+            else:
+                current.append(ch)
+        elif ch in "\"'":
+            quote = ch
+        elif ch == ".":
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current).strip())
+    return parts
 
 
 def _line_of_key(text: str, dotted: str) -> int | None:
-    """The line where `dotted` (`thresholds.latency`) is set in TOML `text`, best effort."""
-    parts = dotted.split(".")
-    leaf = parts[-1].strip('"')
-    table = [p.strip('"') for p in parts[:-1]]
-    current: list[str] = []
-    header = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+    """The line where `dotted` (`thresholds.latency`) is set in TOML `text` — its
+    `key = ...` line or its `[table]` header; else the first line that sets something
+    inside it (`[thresholds.benchmarks."X"]` for `thresholds`). Best effort."""
+    want = _split_dotted(dotted)
+    table: list[str] = []
+    inside: int | None = None
     for lineno, line in enumerate(text.splitlines(), start=1):
-        m = header.match(line)
+        m = _HEADER.match(line)
         if m:
-            current = [
-                p.strip().strip('"')
-                for p in re.split(r"\.(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", m.group(1))
-            ]
+            table = _split_dotted(m.group(1))
+            full = table
+        elif "=" in line:
+            full = table + _split_dotted(line.split("=", 1)[0])
+        else:
             continue
-        key = line.split("=", 1)[0].strip().strip('"') if "=" in line else None
-        if key is None:
-            continue
-        full = current + [p.strip().strip('"') for p in key.split(".")]
-        if full[-1] == leaf and (full[:-1] == table or not table or full[: len(table)] == table):
+        if full == want:
             return lineno
-    return None
+        if inside is None and full[: len(want)] == want:
+            inside = lineno
+    return inside
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """`value` for a message: short, one line, and never an error itself (a 5,000-digit
+    integer cannot be turned into text, a list nested thousands deep has no repr)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"an integer of about {digits:,} digits"
+    try:
+        text = _SHORT.repr(value)
+    except (RecursionError, ValueError):
+        return f"a {type(value).__name__} too deeply nested to show"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel = 3
+_SHORT.maxstring = 50
+_SHORT.maxother = 50
+
+
+def _did_you_mean(name: str, known: Any) -> str:
+    close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+PATH_NAMES = ("baseline", "current", "history", "report")
+_TOP_LEVEL = (
+    "paths",
+    *PATH_NAMES,
+    "packages",
+    "alpha",
+    "thresholds",
+    "units",
+    "run",
+    "severity",
+    "trusted",
+)
+_RUN_KEYS = ("go", "count", "flags", "timeout", "benchtime")
+
+
+def _key(*parts: Any) -> str:
+    """A dotted key for messages; parts that need it are quoted (`"Benchmark.x/*"`)."""
+    out = []
+    for part in parts:
+        text = str(part)
+        bare = text and all(c.isalnum() or c in "_-" for c in text)
+        out.append(text if bare else '"' + text.replace('"', '\\"') + '"')
+    return ".".join(out)
 
 
 class _Validator:
@@ -173,24 +280,30 @@ class _Validator:
         line = None
         if self.text is not None and key:
             # An inline table's keys have no line of their own: fall back to the parent's.
-            parts = key.split(".")
+            parts = _split_dotted(key)
             while parts and line is None:
-                line = _line_of_key(self.text, ".".join(parts))
+                line = _line_of_key(self.text, _key(*parts))
                 parts.pop()
         self.issues.append(ConfigIssue(self.source, line, key, message))
 
+    def unknown(self, key: str, name: Any, known: Any, what: str = "setting") -> None:
+        self.problem(key, f"unknown {what}{_did_you_mean(name, known)}")
+
     def number(self, key: str, value: Any, lo: float, hi: float) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(key, f"expected a number, got {type(value).__name__} {value!r}")
+            self.problem(key, f"expected a number, got {type(value).__name__} {show(value)}")
             return None
         if not lo <= value <= hi:
-            self.problem(key, f"{value} is out of range [{lo:g}, {hi:g}]")
+            self.problem(key, f"{show(value)} is out of range [{lo:g}, {hi:g}]")
             return None
         return float(value)
 
     def string(self, key: str, value: Any) -> str | None:
         if not isinstance(value, str) or not value:
-            self.problem(key, f"expected a non-empty string, got {value!r}")
+            self.problem(key, f"expected a non-empty string, got {show(value)}")
+            return None
+        if "\0" in value:
+            self.problem(key, f"a NUL character cannot be in {show(value)}")
             return None
         return value
 
@@ -198,9 +311,33 @@ class _Validator:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(key, f"expected a list of strings, got {value!r}")
+            self.problem(key, f"expected a list of strings, got {show(value)}")
+            return None
+        if any("\0" in v for v in value):
+            self.problem(key, "a NUL character cannot be in an argument")
             return None
         return tuple(value)
+
+    def path(self, key: str, value: Any, root: Path, *, confine: bool) -> Path | None:
+        """`value` as a path relative to `root`, symlinks resolved; with `confine`, a path
+        that ends up outside `root` is a problem (a repository's config must not make
+        benchlens write elsewhere) and None is returned."""
+        text = self.string(key, value)
+        if text is None:
+            return None
+        try:
+            path = (root / os.path.expanduser(text) if not confine else root / text).resolve()
+        except (OSError, RuntimeError, ValueError) as exc:
+            self.problem(key, f"cannot resolve {show(text)}: {exc}")
+            return None
+        if confine and not path.is_relative_to(root):
+            self.problem(
+                key,
+                f"{show(text)} resolves to {path}, outside the workspace; the default is used "
+                "(only your own settings, e.g. command-line options, may point elsewhere)",
+            )
+            return None
+        return path
 
     def thresholds(self, key: str, table: Any, base: Thresholds) -> Thresholds:
         if not isinstance(table, Mapping):
@@ -212,9 +349,13 @@ class _Validator:
             if name == "benchmarks":
                 continue
             if name not in known:
-                self.problem(f"{key}.{name}", f"unknown threshold; expected one of {sorted(known)}")
+                self.problem(
+                    _key(key, name),
+                    f"unknown threshold{_did_you_mean(name, known)} "
+                    f"(expected one of {', '.join(sorted(known))})",
+                )
                 continue
-            number = self.number(f"{key}.{name}", value, 0, 10_000)
+            number = self.number(_key(key, name), value, 0, 10_000)
             if number is not None:
                 changes[name] = number
         return replace(base, **changes)
@@ -226,17 +367,20 @@ class _Validator:
         out: list[ThresholdOverride] = []
         known = {m.value for m in Metric} | {"improvement"}
         for pattern, values in table.items():
+            where = f"{key}.{_key(pattern)}"
             if not isinstance(values, Mapping):
-                self.problem(f"{key}.{pattern}", "expected a table of metric = percent")
+                self.problem(where, "expected a table of metric = percent")
                 continue
             kept: dict[str, float] = {}
             for name, value in values.items():
                 if name not in known:
                     self.problem(
-                        f"{key}.{pattern}.{name}", f"unknown metric; expected {sorted(known)}"
+                        f"{where}.{_key(name)}",
+                        f"unknown metric{_did_you_mean(name, known)} "
+                        f"(expected one of {', '.join(sorted(known))})",
                     )
                     continue
-                number = self.number(f"{key}.{pattern}.{name}", value, 0, 10_000)
+                number = self.number(f"{where}.{_key(name)}", value, 0, 10_000)
                 if number is not None:
                     kept[name] = number
             out.append(ThresholdOverride(str(pattern), kept))
@@ -244,32 +388,55 @@ class _Validator:
 
 
 def apply_settings(
-    config: Config, settings: Mapping[str, Any], source: str, text: str | None = None
+    config: Config,
+    settings: Mapping[str, Any],
+    source: str,
+    text: str | None = None,
+    *,
+    confine_paths: bool = False,
 ) -> tuple[Config, list[ConfigIssue]]:
-    """`config` with one layer of settings (a TOML file's table or editor settings) on top."""
+    """`config` with one layer of settings (a TOML file's table or editor settings) on top.
+
+    `confine_paths`: the layer comes from the workspace itself (`.benchlens.toml`), so
+    its paths must stay inside the workspace root. Never raises: whatever goes wrong
+    is an issue and this layer is not applied."""
+    try:
+        return _apply(config, settings, source, text, confine_paths)
+    except (RecursionError, MemoryError, ValueError, TypeError, OverflowError) as exc:
+        issue = ConfigIssue(source, None, "", f"cannot use these settings ({exc}); using defaults")
+        return config, [issue]
+
+
+def _apply(
+    config: Config, settings: Mapping[str, Any], source: str, text: str | None, confine: bool
+) -> tuple[Config, list[ConfigIssue]]:
     v = _Validator(source, text)
     changes: dict[str, Any] = {}
     root = config.root
 
     paths = settings.get("paths", {})
-    flat_paths = {
-        k: settings[k] for k in ("baseline", "current", "history", "report") if k in settings
-    }
+    flat_paths = {k: settings[k] for k in PATH_NAMES if k in settings}
     if not isinstance(paths, Mapping):
         v.problem("paths", "expected a table")
         paths = {}
+    user_paths = set(config.user_paths)
     for name, value in {**paths, **flat_paths}.items():
-        key = f"paths.{name}" if name in paths else name
-        if name not in ("baseline", "current", "history", "report"):
-            v.problem(key, "unknown path; expected baseline, current, history or report")
-            continue
-        text_value = v.string(key, value)
-        if text_value is not None:
-            changes[name] = (
-                (root / text_value).resolve()
-                if not Path(text_value).is_absolute()
-                else Path(text_value)
+        key = _key("paths", name) if name in paths else _key(name)
+        if name not in PATH_NAMES:
+            v.problem(
+                key,
+                f"unknown path{_did_you_mean(name, PATH_NAMES)} "
+                "(expected baseline, current, history or report)",
             )
+            continue
+        path = v.path(key, value, root, confine=confine)
+        if path is not None:
+            changes[name] = path
+            if confine:
+                user_paths.discard(name)
+            else:
+                user_paths.add(name)
+    changes["user_paths"] = frozenset(user_paths)
 
     if "packages" in settings:
         pkgs = v.strings("packages", settings["packages"])
@@ -293,8 +460,10 @@ def apply_settings(
             v.problem("units", 'expected a table of unit = "higher" | "lower"')
         else:
             for unit, better in table.items():
-                if better not in ("higher", "lower"):
-                    v.problem(f"units.{unit}", f'expected "higher" or "lower", got {better!r}')
+                if not isinstance(better, str) or better not in ("higher", "lower"):
+                    v.problem(
+                        _key("units", unit), f'expected "higher" or "lower", got {show(better)}'
+                    )
                     continue
                 units[str(unit)] = Better(better)
         changes["units"] = units
@@ -307,13 +476,15 @@ def apply_settings(
             v.problem("severity", "expected a table of status = severity")
         else:
             for status, level in table.items():
+                key = _key("severity", status)
                 if status not in severity:
-                    v.problem(f"severity.{status}", f"unknown status; expected {sorted(severity)}")
-                elif level not in SEVERITIES:
                     v.problem(
-                        f"severity.{status}",
-                        f"expected one of {', '.join(SEVERITIES)}, got {level!r}",
+                        key,
+                        f"unknown status{_did_you_mean(status, severity)} "
+                        f"(expected one of {', '.join(sorted(severity))})",
                     )
+                elif not isinstance(level, str) or level not in SEVERITIES:
+                    v.problem(key, f"expected one of {', '.join(SEVERITIES)}, got {show(level)}")
                 else:
                     severity[status] = level
         changes["severity"] = severity
@@ -321,25 +492,11 @@ def apply_settings(
         if isinstance(settings["trusted"], bool):
             changes["trusted"] = settings["trusted"]
         else:
-            v.problem("trusted", f"expected true or false, got {settings['trusted']!r}")
+            v.problem("trusted", f"expected true or false, got {show(settings['trusted'])}")
 
-    known = {
-        "paths",
-        "baseline",
-        "current",
-        "history",
-        "report",
-        "packages",
-        "alpha",
-        "thresholds",
-        "units",
-        "run",
-        "severity",
-        "trusted",
-    }
     for key in settings:
-        if key not in known:
-            v.problem(str(key), "unknown setting")
+        if key not in _TOP_LEVEL:
+            v.unknown(_key(key), key, _TOP_LEVEL)
     changes["sources"] = (*config.sources, source)
     return replace(config, **changes), v.issues
 
@@ -350,7 +507,7 @@ def _run_settings(v: _Validator, table: Any, base: RunSettings) -> RunSettings:
         return base
     changes: dict[str, Any] = {}
     for name, value in table.items():
-        key = f"run.{name}"
+        key = _key("run", name)
         if name == "go":
             go = v.string(key, value)
             if go:
@@ -359,7 +516,7 @@ def _run_settings(v: _Validator, table: Any, base: RunSettings) -> RunSettings:
             count = v.number(key, value, 1, 1000)
             if count is not None:
                 if count != int(count):
-                    v.problem(key, f"expected a whole number, got {value!r}")
+                    v.problem(key, f"expected a whole number, got {show(value)}")
                 else:
                     changes["count"] = int(count)
         elif name == "flags":
@@ -377,26 +534,97 @@ def _run_settings(v: _Validator, table: Any, base: RunSettings) -> RunSettings:
                 continue
             for mode, dur in value.items():
                 if mode not in RUN_MODES:
-                    v.problem(f"{key}.{mode}", f"unknown mode; expected {', '.join(RUN_MODES)}")
+                    v.problem(
+                        _key("run", "benchtime", mode),
+                        f"unknown mode{_did_you_mean(mode, RUN_MODES)} "
+                        f"(expected {', '.join(RUN_MODES)})",
+                    )
                 elif not isinstance(dur, str) or not re.fullmatch(
                     r"\d+(\.\d+)?(ns|us|µs|ms|s|m|h|x)", dur
                 ):
                     v.problem(
-                        f"{key}.{mode}",
-                        f'expected a Go duration like "5s" or a count like "100x", got {dur!r}',
+                        _key("run", "benchtime", mode),
+                        f'expected a Go duration like "5s" or a count like "100x", got {show(dur)}',
                     )
                 else:
                     bt[mode] = dur
             changes["benchtime"] = bt
         else:
-            v.problem(key, "unknown run setting")
+            v.unknown(key, name, _RUN_KEYS, "run setting")
     return replace(base, **changes)
+
+
+def _parse_toml(path: Path, text: str) -> tuple[dict[str, Any] | None, ConfigIssue | None]:
+    """The TOML document, or the issue that stops it being read (with its line when
+    tomllib or a look at the text can tell)."""
+    try:
+        return tomllib.loads(text), None
+    except tomllib.TOMLDecodeError as exc:
+        m = _TOML_LINE_COL.search(str(exc))
+        line = int(m.group(1)) if m else getattr(exc, "lineno", None)
+        msg = _TOML_LINE_COL.sub("", str(exc)).strip()
+        return None, ConfigIssue(str(path), line, "", f"invalid TOML: {msg}; using defaults")
+    except RecursionError:
+        line = _deep_nesting_line(text)
+        message = "arrays or tables nested too deeply to read; using defaults"
+        return None, ConfigIssue(str(path), line, "", message)
+    except (ValueError, OverflowError, MemoryError) as exc:
+        # tomllib lets int() refuse an integer of more than 4,300 digits.
+        m = re.search(r"[0-9_]{1000,}", text)
+        if m is None:
+            return None, ConfigIssue(str(path), None, "", f"cannot read: {exc}; using defaults")
+        line = text.count("\n", 0, m.start()) + 1
+        message = f"a number of {len(m.group()):,} digits is too long to read; using defaults"
+        return None, ConfigIssue(str(path), line, "", message)
+
+
+#: Nesting deeper than this is reported at the line where it is reached.
+_MAX_NESTING = 100
+
+
+def _deep_nesting_line(text: str) -> int | None:
+    """The line where `[`/`{` nesting first gets deeper than _MAX_NESTING (strings are
+    not told apart: only for a message)."""
+    depth, line = 0, 1
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > _MAX_NESTING:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            line += 1
+    return None
+
+
+def _outside(config: Config) -> list[ConfigIssue]:
+    """The configured paths that lead out of the workspace through a symlink in it
+    (a repository can commit `benchmark_results` as a link to anywhere); only the
+    user's own settings may point elsewhere."""
+    issues = []
+    for name in PATH_NAMES:
+        path: Path = getattr(config, name)
+        if name in config.user_paths or inside_workspace(config, path):
+            continue
+        issues.append(
+            ConfigIssue(
+                str(config.root),
+                None,
+                _key("paths", name),
+                f"resolves to {_resolved(path)}, outside the workspace (through a symbolic "
+                "link); "
+                "benchlens will not write there",
+            )
+        )
+    return issues
 
 
 def load_config(
     root: Path, editor_settings: Mapping[str, Any] | None = None
 ) -> tuple[Config, list[ConfigIssue]]:
-    """The configuration of the workspace at `root`: defaults < TOML file < editor settings."""
+    """The configuration of the workspace at `root`: defaults < TOML file < editor settings.
+    Never raises: every problem is an issue and its default is used."""
     root = root.resolve()
     config = default_config(root)
     issues: list[ConfigIssue] = []
@@ -404,23 +632,56 @@ def load_config(
     if path is not None:
         try:
             text = path.read_text(encoding="utf-8")
-            data = tomllib.loads(text)
         except OSError as exc:
             issues.append(ConfigIssue(str(path), None, "", f"cannot read: {exc.strerror or exc}"))
         except UnicodeDecodeError as exc:
             issues.append(ConfigIssue(str(path), None, "", f"not UTF-8 text: {exc.reason}"))
-        except tomllib.TOMLDecodeError as exc:
-            m = _TOML_LINE_COL.search(str(exc))
-            line = int(m.group(1)) if m else getattr(exc, "lineno", None)
-            msg = _TOML_LINE_COL.sub("", str(exc)).strip()
-            issues.append(ConfigIssue(str(path), line, "", f"invalid TOML: {msg}; using defaults"))
         else:
-            config, found = apply_settings(config, data, str(path), text)
-            issues.extend(found)
+            data, problem = _parse_toml(path, text)
+            if problem is not None:
+                issues.append(problem)
+            if data is not None:
+                config, found = apply_settings(config, data, str(path), text, confine_paths=True)
+                issues.extend(found)
     if editor_settings:
         config, found = apply_settings(config, editor_settings, "editor settings")
         issues.extend(found)
+    issues.extend(_outside(config))
     return config, issues
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return path
+
+
+def inside_workspace(config: Config, path: Path) -> bool:
+    """Whether benchlens may write `path`: inside the workspace once symlinks are
+    resolved, or one of the paths the user's own settings chose."""
+    if any(path == getattr(config, name) for name in config.user_paths):
+        return True
+    try:
+        return path.resolve().is_relative_to(config.root)
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+class OutsideWorkspace(Exception):
+    """A path benchlens was about to write leads out of the workspace (a symbolic link
+    in the repository), and no setting of the user's chose it."""
+
+
+def check_writable(config: Config, *paths: Path) -> None:
+    """Raise OutsideWorkspace unless benchlens may write each of `paths`."""
+    for path in paths:
+        if not inside_workspace(config, path):
+            raise OutsideWorkspace(
+                f"{relative(config, path)} resolves to {_resolved(path)}, outside the "
+                f"workspace {config.root}; not writing there (choose the path in your own "
+                "settings or on the command line to allow it)"
+            )
 
 
 def relative(config: Config, path: Path) -> str:
@@ -434,12 +695,17 @@ def relative(config: Config, path: Path) -> str:
 __all__: Sequence[str] = (
     "Config",
     "ConfigIssue",
+    "OutsideWorkspace",
     "RunSettings",
     "ThresholdOverride",
     "Thresholds",
     "apply_settings",
+    "check_writable",
     "default_config",
     "find_config_file",
+    "find_go_module",
+    "find_workspace_root",
+    "inside_workspace",
     "load_config",
     "relative",
 )
