@@ -41,18 +41,32 @@ def _fsync_dir(directory: Path) -> None:
 
 
 @contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An OSError while writing `path` (a full disk: ENOSPC, EDQUOT, EFBIG) names the
+    file and says that it was left as it was: a write to an open file does not."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None or exc.errno is None:
+            raise
+        kept = "left unchanged" if path.exists() else "not written"
+        raise OSError(exc.errno, f"{exc.strerror or exc}; {kept}", str(path)) from exc
+
+
+@contextlib.contextmanager
 def _temp_beside(path: Path) -> Iterator[tuple[TextIO, Path]]:
     """A temporary text file in `path`'s directory (same file system, so renames are
     atomic), removed again unless the caller moved it away."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            yield f, tmp
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    with _naming(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        tmp = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                yield f, tmp
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def _finish_temp(f: TextIO, tmp: Path, like: Path) -> None:
@@ -105,26 +119,32 @@ def write_new(directory: Path, stem: str, text: str, suffix: str = ".txt") -> Pa
     """Create `directory/stem.txt` (or `stem-2.txt`, ...) with `text`, atomically and
     never over an existing file: a hard link from a temporary file fails if the name
     is taken, so two concurrent saves cannot clobber each other."""
-    directory.mkdir(parents=True, exist_ok=True)
+    with _naming(directory / f"{stem}{suffix}"):
+        directory.mkdir(parents=True, exist_ok=True)
     with _temp_beside(directory / f"{stem}{suffix}") as (f, tmp):
         f.write(text)
         _finish_temp(f, tmp, Path("/nonexistent"))
         f.close()
-        for n in range(1, 10_000):
-            target = directory / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        return _link_new(tmp, directory, stem, suffix, text)
+
+
+def _link_new(tmp: Path, directory: Path, stem: str, suffix: str, text: str) -> Path:
+    """Give the finished temporary file `tmp` the first free name `stem[-N]suffix`."""
+    for n in range(1, 10_000):
+        target = directory / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            continue
+        except OSError:
+            # No hard links (some network or FAT file systems): exclusive create.
             try:
-                os.link(tmp, target)
+                with _naming(target), open(target, "x", encoding="utf-8", newline="\n") as out:
+                    out.write(text)
             except FileExistsError:
                 continue
-            except OSError:
-                # No hard links (some network or FAT file systems): exclusive create.
-                try:
-                    with open(target, "x", encoding="utf-8", newline="\n") as out:
-                        out.write(text)
-                except FileExistsError:
-                    continue
-            _fsync_dir(directory)
-            return target
+        _fsync_dir(directory)
+        return target
     raise FileExistsError(f"{directory}: no free name for {stem}{suffix}")
 
 
@@ -199,10 +219,15 @@ def baseline_header(
 
 def _strip_header_keys(text: str) -> str:
     """Drop `commit:`/`date:`/`ref:`/`note:` lines, which a new header supersedes."""
+    return _strip_header_keys_except(text, "")
+
+
+def _strip_header_keys_except(text: str, keep_key: str) -> str:
     keep = []
     for line in text.splitlines(keepends=True):
         key = line.split(":", 1)[0]
-        if ":" in line and key in HEADER_KEYS and line[len(key) + 1 : len(key) + 2] in " \t\r\n":
+        drop = key in HEADER_KEYS and key != keep_key
+        if ":" in line and drop and line[len(key) + 1 : len(key) + 2] in " \t\r\n":
             continue
         keep.append(line)
     return "".join(keep)
@@ -217,12 +242,43 @@ def with_header(text: str, header: Mapping[str, str]) -> str:
 @dataclass(frozen=True)
 class SavedBaseline:
     baseline: Path
+    #: The history entry: new, or the earlier one holding the same results.
     archived: Path
     commit: str | None
+    #: The same results were archived before: no second history entry was made.
+    duplicate: bool = False
 
 
 def archive_name(when: datetime, commit: str | None) -> str:
     return f"{when.strftime(_TIMESTAMP)}-{commit[:7] if commit else 'nocommit'}"
+
+
+_COMMIT_LINE = re.compile(r"^commit:[ \t]+(\S.*?)\s*$", re.MULTILINE)
+
+
+def recorded_commit(text: str) -> str | None:
+    """The first `commit:` configuration line of results text (`abc123 (modified)`)."""
+    m = _COMMIT_LINE.search(text)
+    return m.group(1) if m else None
+
+
+def _without_date(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("date:"))
+
+
+def same_results_archived(history: Path, content: str) -> Path | None:
+    """An entry of `history` holding `content` apart from its `date:` line (the same
+    results saved again), or None. Only files of the same size are read."""
+    size = len(content.encode("utf-8"))
+    for entry in reversed(list_history(history)):
+        try:
+            if entry.path.stat().st_size != size:
+                continue
+            if _without_date(entry.path.read_text(encoding="utf-8")) == _without_date(content):
+                return entry.path
+        except (OSError, UnicodeDecodeError):
+            continue
+    return None
 
 
 def save_baseline_text(
@@ -235,13 +291,45 @@ def save_baseline_text(
     ref: str | None = None,
     note: str | None = None,
 ) -> SavedBaseline:
-    """Write `text` (results) as the baseline with a commit/date header, atomically,
-    and archive the same content in `history`."""
+    """Write `text` (results) as the baseline with a date header, atomically, and
+    archive the same content in `history` — unless the same results are archived
+    already, so that saving twice does not count twice in trends.
+
+    The commit the results were run at, when `text` records one (`benchlens run`
+    does), is kept; `commit` (HEAD, or the ref benchmarked) is written only when it
+    does not. Both files are written in full before either is put in place, so a
+    full disk changes neither."""
     when = when or utc_now()
-    content = with_header(text, baseline_header(commit, when, ref, note))
-    atomic_write_text(baseline, content)
-    archived = write_new(history, archive_name(when, commit), content)
-    return SavedBaseline(baseline, archived, commit)
+    recorded = recorded_commit(text) if ref is None else None
+    header = baseline_header(recorded or commit, when, ref, note)
+    if recorded is not None:
+        del header["commit"]  # the run's own commit lines stay where they are
+        body = _strip_header_keys_except(text, "commit")
+        content = "".join(f"{k}: {' '.join(v.split())}\n" for k, v in header.items())
+        content += ("\n" if body and not body.startswith("\n") else "") + body
+        commit = recorded
+    else:
+        content = with_header(text, header)
+    duplicate = same_results_archived(history, content)
+    stem = archive_name(when, commit)
+    with contextlib.ExitStack() as stack:
+        new_baseline, tmp_baseline = stack.enter_context(_temp_beside(baseline))
+        new_baseline.write(content)
+        _finish_temp(new_baseline, tmp_baseline, baseline)
+        new_baseline.close()
+        archived = duplicate
+        if archived is None:
+            with _naming(history / f"{stem}.txt"):
+                history.mkdir(parents=True, exist_ok=True)
+            new_entry, tmp_entry = stack.enter_context(_temp_beside(history / f"{stem}.txt"))
+            new_entry.write(content)
+            _finish_temp(new_entry, tmp_entry, Path("/nonexistent"))
+            new_entry.close()
+            archived = _link_new(tmp_entry, history, stem, ".txt", content)
+        with _naming(baseline):
+            os.replace(tmp_baseline, baseline)
+    _fsync_dir(baseline.parent)
+    return SavedBaseline(baseline, archived, commit, duplicate=duplicate is not None)
 
 
 @dataclass(frozen=True)

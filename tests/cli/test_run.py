@@ -4,6 +4,7 @@ never destroy the previous results, and names full of shell metacharacters."""
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,22 @@ def test_terminal_progress_bar(tmp_path: Path) -> None:
     assert tasks[0].completed == tasks[0].total == 100
     assert tasks[0].description == "run 2/2" and tasks[0].fields["percent"] == "100%"
     assert display.last is not None and display.last.remaining == 0.0
+
+
+def test_exec_flag_runs_the_binary_through_the_given_program(tmp_path: Path) -> None:
+    """`run.flags = ["-exec", X]` is for the test binary, as with `go test -exec`:
+    `go list` and `go test -c` never see it (go list rejects it)."""
+    root = copy_module("basic", tmp_path)
+    log = tmp_path / "exec.log"
+    wrapper = write_text(
+        tmp_path / "wrap.sh", f'#!/bin/sh\necho "$1" >> {shlex.quote(str(log))}\nexec "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    write_text(
+        root / ".benchlens.toml",
+        f'[run]\nflags = ["-exec", "{wrapper} ", "-tags", "x", "-vet=off"]\n',
+    )
+    assert main(["run", "-C", str(root), *QUICK, "--count", "2", "./fast", "./slow"]) == 0
+    ran = log.read_text().splitlines()
+    assert len(ran) == 4 and all(line.endswith(".test") for line in ran)
+    assert sample_counts(root / "benchmark_results" / "current.txt")["BenchmarkWork"] == 2

@@ -90,6 +90,18 @@ def test_split_flags_sends_test_flags_to_the_binary() -> None:
     assert split.test == ("-test.cpu=1,4", "-test.short", "-test.timeout=5m")
 
 
+def test_split_flags_tells_exec_and_go_test_only_flags_apart() -> None:
+    """`go list` accepts build flags only: `-exec` runs the binary, `-vet` builds it."""
+    split = split_flags(
+        ["-exec", "env 'A=b c' X=1", "-tags=x", "-vet=off", "-json", "-o", "out", "-count=2"]
+    )
+    assert split.exec == ("env", "A=b c", "X=1")
+    assert split.list == ("-tags=x",)
+    assert split.build == ("-tags=x", "-vet=off")
+    assert split.test == ("-test.count=2",)
+    assert split_flags(["-exec=prog 'unpaired"]).exec == ("prog", "'unpaired")
+
+
 def test_runner_never_uses_a_shell() -> None:
     runner = Path(__file__).resolve().parents[2] / "server" / "benchlens" / "runner"
     for source in runner.glob("*.py"):

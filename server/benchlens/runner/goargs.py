@@ -68,6 +68,8 @@ _VALUE_FLAGS = frozenset(
         "tags",
         "toolexec",
         "exec",
+        "o",
+        "vet",
         "blockprofile",
         "blockprofilerate",
         "coverprofile",
@@ -101,12 +103,45 @@ def names_pattern(names: Iterable[str]) -> str:
     return "|".join(parts)
 
 
+#: `go test` flags that are neither build flags (`go list` rejects them) nor the test
+#: binary's: `-exec xprog` runs the binary as `xprog BINARY ARGS`; `-vet` is for
+#: building the test; `-json`, `-c`, `-o` would change what benchlens itself asks for.
+_GO_TEST_ONLY = frozenset({"exec", "vet", "json", "c", "o", "i"})
+
+
 @dataclass(frozen=True)
 class SplitFlags:
-    """Configured extra flags, sorted into those for `go test -c` and for the binary."""
+    """Configured extra `go test` flags, sorted by who takes them: `build` for
+    `go test -c`, `list` for `go list` (build flags only), `test` for the binary
+    (as `-test.name`), and `exec`, the program that runs the binary (`-exec`)."""
 
     build: tuple[str, ...]
     test: tuple[str, ...]
+    list: tuple[str, ...] = ()
+    exec: tuple[str, ...] = ()
+
+
+def split_quoted(text: str) -> list[str]:
+    """Split a flag value into words as the go command does (`quoted.Split`): on
+    spaces, with single- or double-quoted words taken whole and no escapes."""
+    words: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        if text[i] in "'\"":
+            end = text.find(text[i], i + 1)
+            if end < 0:
+                raise ValueError(f"unterminated {text[i]} string in {text!r}")
+            words.append(text[i + 1 : end])
+            i = end + 1
+            continue
+        start = i
+        while i < len(text) and not text[i].isspace():
+            i += 1
+        words.append(text[start:i])
+    return words
 
 
 def _flag_name(arg: str) -> str:
@@ -115,10 +150,14 @@ def _flag_name(arg: str) -> str:
 
 
 def split_flags(flags: Sequence[str]) -> SplitFlags:
-    """Sort `go test` flags: test flags go to the binary as `-test.name`, the rest
-    (`-tags`, `-race`, `-gcflags`...) to the build. `-flag value` pairs stay together."""
+    """Sort `go test` flags: test flags go to the binary as `-test.name`, `-exec` says
+    how to run it, `-vet` goes to the build only, and the rest (`-tags`, `-race`,
+    `-gcflags`...) to the build and to `go list`. `-flag value` pairs stay together;
+    `-json`, `-c` and `-o` are dropped (benchlens sets its own)."""
     build: list[str] = []
     test: list[str] = []
+    listing: list[str] = []
+    exec_cmd: list[str] = []
     i = 0
     while i < len(flags):
         arg = flags[i]
@@ -130,13 +169,25 @@ def split_flags(flags: Sequence[str]) -> SplitFlags:
         i += 1
         if not arg.startswith("-"):
             build.append(arg)
+            listing.append(arg)
             continue
         if name in TEST_FLAGS:
             full = f"-test.{name}" + (arg[arg.index("=") :] if "=" in arg else "")
             test.append(full if value is None else f"{full}={value}")
+        elif name == "exec":
+            given = (arg.split("=", 1)[1] if "=" in arg else value) or ""
+            try:
+                exec_cmd = split_quoted(given)
+            except ValueError:  # an unpaired quote: words as they come
+                exec_cmd = given.split()
+        elif name == "vet":
+            build.extend([arg] if value is None else [arg, value])
+        elif name in _GO_TEST_ONLY:
+            continue
         else:
             build.extend([arg] if value is None else [arg, value])
-    return SplitFlags(tuple(build), tuple(test))
+            listing.extend([arg] if value is None else [arg, value])
+    return SplitFlags(tuple(build), tuple(test), tuple(listing), tuple(exec_cmd))
 
 
 def go_test_args(

@@ -51,6 +51,26 @@ def safe_dir_name(bench: str) -> str:
     return name[:120]
 
 
+#: What `profiles/.gitignore` says: everything there is local to this machine.
+GITIGNORE = """\
+# Written by benchlens: profiles (*.prof) and the test binaries (*.test) they were
+# taken from are large and machine-specific. Commit benchmark_results/baseline.txt
+# and benchmark_results/history/ instead.
+*
+"""
+
+
+def ignore_profiles(directory: Path) -> None:
+    """Put a `.gitignore` into the profiles directory, so that `git add -A` does not
+    commit megabytes of test binaries; one the user wrote is left as it is."""
+    gitignore = directory / ".gitignore"
+    try:
+        with open(gitignore, "x", encoding="utf-8") as f:
+            f.write(GITIGNORE)
+    except FileExistsError:
+        pass
+
+
 class ProfileError(Exception):
     """The package to profile cannot be determined; `stage` is `list` or `find`."""
 
@@ -262,7 +282,7 @@ class Profiler(CancellableWork):
                     req.bench,
                     package=req.package,
                     patterns=req.packages,
-                    flags=flags.build,
+                    flags=flags.list,
                     env=slot.env,
                     on_start=on_start,
                 )
@@ -271,6 +291,7 @@ class Profiler(CancellableWork):
             return ProfileFailure(exc.stage, str(exc))
         self._package = pkg
         req.out_dir.mkdir(parents=True, exist_ok=True)
+        ignore_profiles(req.out_dir.parent)
         binary = req.out_dir / f"{pkg.name or 'pkg'}.test"
 
         on_step(ProfileStep("build", pkg.import_path))
@@ -283,6 +304,7 @@ class Profiler(CancellableWork):
 
         profiles = (f"-test.cpuprofile={req.cpu}", f"-test.memprofile={req.mem}")
         argv = [
+            *flags.exec,
             str(binary),
             *binary_args(
                 bench=req.pattern,

@@ -13,16 +13,18 @@ be called from any other thread and kills the current child's process group.
 
 from __future__ import annotations
 
+import os
 import queue
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchlens.config import Config
+from benchlens import __version__
+from benchlens.config import Config, find_go_module
+from benchlens.history import tree_commit
 from benchlens.results.grammar import (
     announced_name,
     is_benchmark_output,
@@ -32,6 +34,7 @@ from benchlens.results.grammar import (
 )
 from benchlens.results.model import Result, ResultSet
 from benchlens.results.reader import load_results, read_lines
+from benchlens.runner.builddir import build_dir
 from benchlens.runner.eta import EtaTracker, prior_seconds
 from benchlens.runner.events import (
     BenchmarkFinished,
@@ -102,6 +105,9 @@ class RunRequest:
     #: by `shard_results`: results per package in the saved results (see `shard`).
     shard: Shard | None = None
     shard_results: Mapping[str, int] = field(default_factory=dict)
+    #: Record where the results come from (`commit:`, `goversion:`, `benchlens:`
+    #: configuration lines): asks git and go, which only trusted workspaces run.
+    provenance: bool = True
 
     @property
     def pattern(self) -> str:
@@ -203,6 +209,15 @@ class _StartWatcher:
         self._pending = None
 
 
+def module_problem(root: Path) -> str | None:
+    """Why `go test` cannot run in `root` — no `go.mod` (or `go.work`) there or above,
+    said plainly instead of Go's error — or None. GOPATH mode (GO111MODULE=off) needs
+    no module."""
+    if os.environ.get("GO111MODULE") == "off" or find_go_module(root) is not None:
+        return None
+    return f"no Go module here: no go.mod in {root} or any parent directory"
+
+
 class BinaryRuns(CancellableWork):
     """The steps of a run, for a plain run (`BenchmarkSession`) and an A/B run
     (`runner.ab.ABSession`) alike: list the packages with benchmarks, build each
@@ -235,7 +250,11 @@ class BinaryRuns(CancellableWork):
     def _list(self, go: str, root: Path) -> tuple[list[GoPackage], tuple[str, ...]]:
         """The packages under `root` with (the selected) benchmarks, and the others."""
         req = self.request
-        build_flags = split_flags(req.flags).build
+        problem = module_problem(root)
+        if problem is not None:
+            self._fail(" ".join(req.packages), "list", problem)
+            return [], ()
+        build_flags = split_flags(req.flags).list  # go list takes build flags only
         slot = self._slot
         try:
             with slot.adopting() as on_start:
@@ -297,7 +316,9 @@ class BinaryRuns(CancellableWork):
         t0 = time.monotonic()
         # A binary run directly may not print `pkg:`: say it ourselves before its output.
         yield f"pkg: {pkg.import_path}"
-        proc = self._slot.start([str(binary), *args], pkg.dir)
+        # `-exec PROG` in the flags runs the binary as `PROG BINARY ARGS`, as go test does.
+        runner = split_flags(self.request.flags).exec
+        proc = self._slot.start([*runner, str(binary), *args], pkg.dir)
         starts = self._start_watcher(state)
         try:
             for line in proc.lines(starts.partial):
@@ -417,6 +438,22 @@ class BenchmarkSession(BinaryRuns):
         self._emit(PackagesListed(self._packages, skipped, runs))
         return selected
 
+    def _provenance(self, go: str) -> Iterator[str]:
+        """Configuration lines saying where the results come from, in force for every
+        result: `commit` (with ` (modified)` when the working tree differs from it),
+        `goversion` (of the toolchain that builds, as `go env GOVERSION` says) and
+        `benchlens`. What cannot be found is left out."""
+        if not self.request.provenance:
+            return
+        commit = tree_commit(self.request.root)
+        if commit:
+            yield f"commit: {commit}"
+        code, out = self._slot.capture([go, "env", "GOVERSION"], self.request.root)
+        version = out.strip().splitlines()[-1].strip() if out.strip() else ""
+        if code == 0 and re.fullmatch(r"go\S+", version):
+            yield f"goversion: {version}"
+        yield f"benchlens: {__version__}"
+
     def _stream(self, go: str) -> Generator[str, None, None]:
         """The output of every binary run, as one Go benchmark stream; each block is
         preceded by its own `pkg:` line."""
@@ -424,7 +461,8 @@ class BenchmarkSession(BinaryRuns):
         packages = self._listed(go)
         if not packages:
             return
-        with tempfile.TemporaryDirectory(prefix="benchlens-bin-") as bindir:
+        yield from self._provenance(go)
+        with build_dir() as bindir:
             binaries = self._build(go, packages, Path(bindir), req.root)
             args = self._binary_args()
             failed: set[str] = set()
@@ -443,6 +481,7 @@ class BenchmarkSession(BinaryRuns):
         packages = self._listed(go)
         if not packages:
             return
+        yield from self._provenance(go)
         argv = [
             go,
             *go_test_args(

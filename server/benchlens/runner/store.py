@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchlens.config import Config, relative
+from benchlens.config import Config, OutsideWorkspace, check_writable, relative
 from benchlens.history import (
     SavedBaseline,
     git_commit,
@@ -89,7 +89,8 @@ class StoredRun:
 
     def where(self, config: Config) -> str:
         """For a failed run: what was kept and where the completed results went."""
-        kept = f"{relative(config, self.target)} left unchanged"
+        name = relative(config, self.target)
+        kept = f"{name} left unchanged" if self.target.exists() else f"{name} not written"
         if self.written is None:
             return kept
         return f"{kept}; completed results in {relative(config, self.written)}"
@@ -149,12 +150,16 @@ class BaselineSaved:
     results: ResultSet
 
     def lines(self, config: Config) -> tuple[str, str]:
-        """`saved ... (N benchmarks, M samples, commit abc1234)` and `archived as ...`."""
+        """`saved ... (N benchmarks, M samples, commit abc1234)` and where it is archived."""
         commit = self.saved.commit
-        at = f"commit {commit[:7]}" if commit else "no git commit"
+        modified = " (modified)" if commit and commit.endswith("(modified)") else ""
+        at = f"commit {commit[:7]}{modified}" if commit else "no git commit"
+        archived = relative(config, self.saved.archived)
         return (
             f"saved {relative(config, self.saved.baseline)} ({describe(self.results)}, {at})",
-            f"archived as {relative(config, self.saved.archived)}",
+            f"the same results are archived as {archived} already: no new history entry"
+            if self.saved.duplicate
+            else f"archived as {archived}",
         )
 
 
@@ -181,6 +186,10 @@ def save_baseline(
         raise BaselineError(f"{name}: {exc.strerror or exc}", missing=True) from exc
     if not results.benchmarks:
         raise BaselineError(f"{name}: no benchmark results to save")
+    try:
+        check_writable(config, config.baseline, config.history)
+    except OutsideWorkspace as exc:
+        raise BaselineError(str(exc)) from exc
     commit = git_commit(config.root) if use_git else None
     saved = save_baseline_text(text, config.baseline, config.history, commit=commit, note=note)
     return BaselineSaved(saved, results)
