@@ -34,12 +34,22 @@ def test_profile_finds_the_package_and_writes_profiles(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = copy_module("basic", tmp_path)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     code = main(["profile", "-C", str(root), "BenchmarkSum/size=64", "--benchtime", "200ms"])
     out = capsys.readouterr().out
     assert code == 0, out
     folder = root / "benchmark_results" / "profiles" / "BenchmarkSum_size=64"
     binary, cpu, mem = folder / "fast.test", folder / "cpu.prof", folder / "mem.prof"
     assert binary.exists() and cpu.stat().st_size > 0 and mem.stat().st_size > 0
+    # `git add -A` would not commit the profiles or the 5 MB test binary.
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "benchmark_results"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == ""
     assert "BenchmarkSum/size=64-" in out
     assert "BenchmarkSum/size=8" not in out  # only the asked-for sub-benchmark ran
     assert "flat%" in out  # the top of the CPU profile
@@ -79,7 +89,7 @@ def test_profile_with_pkg_and_errors(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_profile_exits_130_and_leaves_no_process(
+def test_interrupted_profile_exits_128_plus_signal_and_leaves_no_process(
     tmp_path: Path, sig: signal.Signals
 ) -> None:
     root = copy_module("basic", tmp_path)
@@ -101,6 +111,6 @@ def test_interrupted_profile_exits_130_and_leaves_no_process(
         time.sleep(0.05)
     assert processes_in(root), "expected the test binary running"
     proc.send_signal(sig)
-    assert proc.wait(timeout=30) == 130
+    assert proc.wait(timeout=30) == 128 + sig  # 130 for Ctrl-C, 143 for SIGTERM
     assert "interrupted" in proc.stdout.read()
     assert not wait_no_processes_in(root)

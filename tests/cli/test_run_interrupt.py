@@ -25,14 +25,16 @@ from tests.runner_helpers import (
 pytestmark = pytest.mark.go
 
 
-def start_long_run(root: Path) -> tuple[subprocess.Popen[str], list[str]]:
+def start_long_run(
+    root: Path, tmpdir: Path | None = None
+) -> tuple[subprocess.Popen[str], list[str]]:
     """`benchlens run` of a benchmark that takes ~30 s; returns once it is running."""
     proc = subprocess.Popen(
         benchlens_argv("run", "-C", str(root), "--benchtime", "30s", "--count", "3"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=env(),
+        env={**env(), "TMPDIR": str(tmpdir)} if tmpdir else env(),
     )
     assert proc.stdout is not None
     lines: list[str] = []
@@ -68,9 +70,34 @@ def test_killed_run_leaves_previous_results_and_no_processes(
     if sig == signal.SIGKILL:
         assert code == -signal.SIGKILL
     else:
-        assert code == 130, "".join(lines)
+        # As shells report a death by signal: 130 for Ctrl-C, 143 for SIGTERM.
+        assert code == 128 + sig, "".join(lines)
     left = wait_no_processes_in(root)
     assert not left, f"orphan processes: {left}"
     assert current.read_text() == PREVIOUS
     leftovers = sorted(p.name for p in current.parent.iterdir())
     assert leftovers == ["current.txt"], leftovers
+
+
+def test_the_next_run_removes_the_build_folder_a_killed_run_left(tmp_path: Path) -> None:
+    """SIGKILL leaves `benchlens-bin-<pid>-*` (the test binaries) in the temporary
+    directory; the next run deletes it, since its owner is gone."""
+    root = copy_module("basic", tmp_path)
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    proc, _ = start_long_run(root, tmpdir)
+    proc.kill()
+    proc.wait(timeout=30)
+    assert not wait_no_processes_in(root)
+    left = [p.name for p in tmpdir.iterdir()]
+    assert len(left) == 1 and left[0].startswith(f"benchlens-bin-{proc.pid}-"), left
+    run = subprocess.run(
+        benchlens_argv("run", "-C", str(root), "--benchtime", "1x", "--count", "1", "./fast"),
+        env={**env(), "TMPDIR": str(tmpdir)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert list(tmpdir.iterdir()) == []

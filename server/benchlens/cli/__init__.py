@@ -1,17 +1,24 @@
 """The `benchlens` command line: one module per subcommand, each registering itself.
 
 Exit codes: 0 success, 1 a regression when asked to fail on one (or a failed
-benchmark run), 2 bad input or usage.
+benchmark run), 2 bad input or usage — one clear line, never a traceback (set
+BENCHLENS_DEBUG=1 to see the traceback of an unexpected error), 130 Ctrl-C,
+143 SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
+import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 
 from benchlens import __version__
+from benchlens.cli import base
 
 #: Subcommand modules, in the order `--help` lists them. Each defines
 #: `register(subparsers) -> None`, which sets `func(args) -> int` as a default.
@@ -63,10 +70,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                 raise
             continue
         module.register(sub)
+    for name, command in sub.choices.items():
+        if name != "serve":
+            base.add_config_options(command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     if argv is None:
         argv = sys.argv[1:]
     parser = build_parser(argv)
@@ -75,10 +86,90 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help(sys.stderr)
         return 2
+    base.set_strict_config(getattr(args, "strict_config", None))
+    code = _guarded(func, args)
     try:
-        return int(func(args))
-    except KeyboardInterrupt:
-        print("benchlens: interrupted", file=sys.stderr)
-        return 130
+        sys.stdout.flush()
     except BrokenPipeError:
+        _silence_stdout()
+    except (OSError, ValueError) as exc:
+        _silence_stdout()
+        base.warn(_os_error_text(exc) if isinstance(exc, OSError) else str(exc))
+        return 2
+    return code
+
+
+def _guarded(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run one command; whatever escapes it becomes one line on stderr and exit 2."""
+    try:
+        if args.command == "serve":  # the server handles its own signals
+            return int(func(args))
+        # SIGTERM/SIGHUP unwind like Ctrl-C: temporary files are removed on the way out.
+        with base.signals_as_interrupt():
+            return int(func(args))
+    except KeyboardInterrupt:
+        base.warn("interrupted")
+        return base.interrupted_code()
+    except BrokenPipeError:
+        _silence_stdout()  # the reader went away (`| head`): not an error
         return 0
+    except (base.InputError, base.OutsideWorkspace) as exc:
+        base.warn(str(exc))
+        return 2
+    except OSError as exc:
+        _flush_or_silence()
+        base.warn(_os_error_text(exc))
+        return 2
+    except Exception as exc:
+        debug = bool(os.environ.get("BENCHLENS_DEBUG"))
+        if debug:
+            traceback.print_exc()
+        hint = "" if debug else " (BENCHLENS_DEBUG=1 shows where)"
+        base.warn(f"unexpected error: {type(exc).__name__}: {_short(exc)}{hint}")
+        return 2
+
+
+def _tolerant_output() -> None:
+    """Text that cannot be encoded (a lone surrogate in a benchmark name) is printed
+    escaped (`\\ud800`) instead of stopping the command."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+
+
+def _flush_or_silence() -> None:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit cannot fail again
+    (a full disk, a closed pipe) and print a traceback of its own."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+#: Errors of a write that did not happen: on stdout, the output is what failed.
+_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EPIPE)
+
+
+def _os_error_text(exc: OSError) -> str:
+    """One line: the file and the reason (the writers of results files name the file)."""
+    reason = exc.strerror or _short(exc)
+    if exc.filename is not None:
+        return f"{exc.filename}: {reason}"
+    if exc.errno in _WRITE_ERRORS:
+        return f"cannot write the output: {reason}"
+    return reason
+
+
+def _short(exc: BaseException) -> str:
+    try:
+        text = " ".join(str(exc).split())
+    except Exception:
+        text = ""
+    return text[:300] or "(no message)"

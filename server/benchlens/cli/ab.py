@@ -27,9 +27,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from benchlens.cli.base import interrupted_code
 from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
 from benchlens.cli.run import (
-    INTERRUPTED,
     add_run_options,
     drive,
     request_from_args,
@@ -96,7 +96,7 @@ def ab_command(args: argparse.Namespace) -> int:
         return 2
     except KeyboardInterrupt:
         warn("interrupted; nothing written")
-        return INTERRUPTED
+        return interrupted_code()
     return _finish(config, args, resolved, outcome)
 
 
@@ -127,7 +127,7 @@ def _finish(
 ) -> int:
     if outcome.cancelled:
         warn("ab cancelled; nothing written")
-        return INTERRUPTED
+        return interrupted_code()
     base_path, head_path = ab_paths(config)
     paths = (base_path, head_path)
     if outcome.failures:

@@ -21,10 +21,10 @@ import io
 from typing import Any
 
 from benchlens.baseline_branch import DEFAULT_BRANCH, DEFAULT_REMOTE
+from benchlens.cli.base import interrupted_code
 from benchlens.cli.baseline_branch import fetch_command, publish_command
 from benchlens.cli.common import load_config_reporting, warn
 from benchlens.cli.run import (
-    INTERRUPTED,
     add_run_options,
     execute,
     report_outcome,
@@ -88,7 +88,7 @@ def baseline_command(args: argparse.Namespace) -> int:
         return 2
     except KeyboardInterrupt:
         warn(f"interrupted; {relative(config, config.baseline)} left unchanged")
-        return INTERRUPTED
+        return interrupted_code()
 
 
 def _baseline(config: Config, args: argparse.Namespace, ref: str, commit: str) -> int:

@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         warn(f"{args.path}: not a directory")
         return 2
-    config = load_config_reporting(root)
+    config = load_config_reporting(root)  # walks up to the module root, as git and go do
+    root = config.root
     try:
         comparison = load_workspace_comparison(config)
     except InputError as exc:

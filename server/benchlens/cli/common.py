@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+from benchlens.cli.base import ConfigError, InputError, strict_config, warn
 from benchlens.compare import Comparison, compare
-from benchlens.config import Config, ConfigIssue, load_config
+from benchlens.config import Config, ConfigIssue, find_workspace_root, load_config
 from benchlens.results.model import ResultSet
 from benchlens.results.reader import ResultsFileError, load_results
-from benchlens.views.escape import visible
 from benchlens.views.facts import coverage_warning, overlap_problem
 
-
-class InputError(Exception):
-    """Input the command cannot work with; printed as `benchlens: ...`, exit 2."""
-
-
-def warn(message: str) -> None:
-    """One line on stderr; control characters from untrusted input (names, lines of a
-    results file) are shown escaped, never sent to the terminal."""
-    print(f"benchlens: {visible(message)}", file=sys.stderr)
+__all__ = [
+    "InputError",
+    "load_config_reporting",
+    "load_results_or_fail",
+    "load_workspace_comparison",
+    "report_config_issues",
+    "warn",
+]
 
 
 def load_results_or_fail(path: Path) -> ResultSet:
@@ -38,9 +36,11 @@ def load_results_or_fail(path: Path) -> ResultSet:
     return results
 
 
-def load_config_reporting(root: Path) -> Config:
-    """The workspace config; every problem is printed and its default used."""
-    config, issues = load_config(root)
+def load_config_reporting(start: Path) -> Config:
+    """The config of the workspace around `start` (the nearest directory upwards with
+    `.benchlens.toml` or `go.mod`, as git and go find theirs); every problem is printed
+    and its default used — or, with strict config, raises ConfigError (exit 2)."""
+    config, issues = load_config(find_workspace_root(start))
     report_config_issues(issues)
     return config
 
@@ -48,6 +48,13 @@ def load_config_reporting(root: Path) -> Config:
 def report_config_issues(issues: list[ConfigIssue]) -> None:
     for issue in issues:
         warn(f"{issue}")
+    if issues and strict_config():
+        n = len(issues)
+        raise ConfigError(
+            f"{n} configuration problem{'s' if n != 1 else ''}, and configuration problems "
+            "are errors here (--strict-config, the default when CI is set; "
+            "--no-strict-config to use the defaults instead)"
+        )
 
 
 def load_workspace_comparison(config: Config) -> Comparison:

@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchlens.cli.base import interrupted_code, signals_cancel
 from benchlens.cli.common import load_config_reporting, warn
-from benchlens.cli.run import INTERRUPTED, signals_cancel
 from benchlens.explain.model import to_json
 from benchlens.explain.session import (
     ExplainOutcome,
@@ -131,7 +131,7 @@ def explain_command(args: argparse.Namespace) -> int:
         return 2
     except KeyboardInterrupt:
         warn("interrupted")
-        return INTERRUPTED
+        return interrupted_code()
     return report(outcome, args.format, config.root)
 
 
@@ -141,7 +141,7 @@ def report(outcome: ExplainOutcome, fmt: str, root: Path) -> int:
         warn(note)
     if outcome.cancelled:
         warn("interrupted; the baseline worktree was removed")
-        return INTERRUPTED
+        return interrupted_code()
     failure = outcome.failure
     if failure is not None:
         if failure.stage == "find":

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchlens.cli.base import interrupted_code, signals_cancel
 from benchlens.cli.common import load_config_reporting, warn
-from benchlens.cli.run import INTERRUPTED, signals_cancel
 from benchlens.runner.gotool import GoNotFound
 from benchlens.runner.profile import (
     FailureStage,
@@ -65,7 +65,7 @@ def profile_command(args: argparse.Namespace) -> int:
         return 2
     except KeyboardInterrupt:
         warn("interrupted")
-        return INTERRUPTED
+        return interrupted_code()
     return report(outcome)
 
 
@@ -74,7 +74,7 @@ def report(outcome: ProfileOutcome) -> int:
     failure = outcome.failure
     if outcome.cancelled:
         warn("interrupted")
-        return INTERRUPTED
+        return interrupted_code()
     if failure is not None:
         if failure.stage == "find":
             warn(f"{failure.message}; use --pkg")

@@ -20,7 +20,7 @@ from benchlens.cli.common import (
     warn,
 )
 from benchlens.cli.run import add_run_options, run_and_store
-from benchlens.config import relative
+from benchlens.config import check_writable, relative
 from benchlens.history import atomic_write_text
 from benchlens.views.markdown import render_markdown
 from benchlens.views.text import render_text, use_color
@@ -43,6 +43,7 @@ def register(sub: Any) -> None:
 
 def regression_command(args: argparse.Namespace) -> int:
     config = load_config_reporting(args.dir)
+    check_writable(config, config.report, *(() if args.no_run else (config.current,)))
     if not args.no_run:
         code, _ = run_and_store(args, config, config.current, merge=args.merge)
         if code != 0:

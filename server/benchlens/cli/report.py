@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from benchlens.cli.common import InputError, load_config_reporting, load_workspace_comparison, warn
-from benchlens.config import relative
+from benchlens.config import check_writable, relative
 from benchlens.history import atomic_write_text, utc_now
 from benchlens.trend import History
 from benchlens.views.facts import SAVE_BASELINE_HINT, summary_line
@@ -56,6 +56,8 @@ def report_command(args: argparse.Namespace) -> int:
         current_source=relative(config, config.current),
     )
     output: Path = args.output if args.output is not None else config.current.parent / REPORT_NAME
+    if args.output is None:
+        check_writable(config, output)
     if output.is_dir():
         warn(f"{output}: is a directory; give the report's file name with -o")
         return 2

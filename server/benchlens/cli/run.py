@@ -18,19 +18,21 @@ What is written, and when (`benchlens.runner.store`):
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
-import signal
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import Any, Protocol, TextIO, TypeVar
 
+from benchlens.cli.base import (
+    INTERRUPTED,
+    interrupted_code,
+    signals_as_interrupt,
+    signals_cancel,
+)
 from benchlens.cli.common import load_config_reporting, warn
-from benchlens.config import Config, relative
+from benchlens.config import Config, check_writable, relative
 from benchlens.history import atomic_write_text
 from benchlens.results.model import Result
 from benchlens.results.reader import ResultsFileError, load_results
@@ -50,14 +52,11 @@ from benchlens.runner import (
     RunRequest,
 )
 from benchlens.runner.eta import format_duration
-from benchlens.runner.process import Cancellable
+from benchlens.runner.session import module_problem
 from benchlens.runner.shard import Shard, ShardError, results_per_package
 from benchlens.runner.store import RunVerdict, StoredRun, StoreError, judge, store_run
 
 OutcomeT = TypeVar("OutcomeT", covariant=True)
-
-#: Exit status for an interrupted command (128 + SIGINT), as shells report it.
-INTERRUPTED = 130
 
 
 def add_run_options(
@@ -167,54 +166,6 @@ def request_from_args(
         shard=shard,
         shard_results=shard_results(config) if shard is not None else None,
     )
-
-
-# -- signals ------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def signals_as_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise KeyboardInterrupt like Ctrl-C, so that `finally`
-    blocks run: children are killed, temporary files and worktrees removed."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    old = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
-
-
-@contextlib.contextmanager
-def signals_cancel(work: Cancellable) -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP cancel `work` instead of raising KeyboardInterrupt.
-
-    An exception raised at an arbitrary bytecode can leave the runner's locks held
-    and its clean-up waiting on them forever; a cancel is the runner's own,
-    orderly way out (children killed, the outcome marked cancelled). The cancel is
-    made from a new thread, since the handler interrupts the main thread wherever
-    it is, possibly holding the very lock `cancel()` takes.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        threading.Thread(target=work.cancel, name="benchlens-cancel", daemon=True).start()
-
-    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    old = {s: signal.signal(s, handler) for s in signals}
-    try:
-        yield
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
 
 
 # -- progress -----------------------------------------------------------------
@@ -390,7 +341,7 @@ def execute(request: RunRequest, progress: Any | None = None) -> RunOutcome:
     return drive(BenchmarkSession(request), progress)
 
 
-#: Exit status of each verdict on a run.
+#: Exit status of each verdict on a run (a cancelled run: `interrupted_code()`).
 EXIT_CODES = {
     RunVerdict.CANCELLED: INTERRUPTED,
     RunVerdict.FAILED: 1,
@@ -409,6 +360,8 @@ def report_stored(stored: StoredRun, config: Config) -> int:
         print(stored.message(config))
     else:
         warn(stored.message(config))
+    if stored.verdict is RunVerdict.CANCELLED:
+        return interrupted_code()
     return EXIT_CODES[stored.verdict]
 
 
@@ -417,6 +370,10 @@ def run_and_store(
 ) -> tuple[int, RunOutcome | None]:
     """Run per `args`, store per `benchlens.runner.store`; (exit code, outcome)."""
     request = request_from_args(args, config)
+    problem = module_problem(request.root)
+    if problem is not None:
+        warn(problem)
+        return 2, None
     try:
         outcome = execute(request)
     except GoNotFound as exc:
@@ -424,7 +381,7 @@ def run_and_store(
         return 2, None
     except KeyboardInterrupt:
         warn(f"interrupted; {relative(config, target)} left unchanged")
-        return INTERRUPTED, None
+        return interrupted_code(), None
     if request.shard is not None and not outcome.cancelled:
         names = ", ".join(p.import_path for p in outcome.packages) or "no packages"
         print(f"shard {request.shard}: {names}")
@@ -445,15 +402,19 @@ def run_and_store(
 def run_command(args: argparse.Namespace) -> int:
     config = load_config_reporting(args.dir)
     target = args.output.resolve() if args.output else config.current
+    if not args.output:
+        check_writable(config, target)
     code, _ = run_and_store(args, config, target, merge=args.merge)
     return code
 
 
 __all__: Sequence[str] = (
+    "INTERRUPTED",
     "add_run_options",
     "add_shard_option",
     "drive",
     "execute",
+    "interrupted_code",
     "request_from_args",
     "run_and_store",
     "signals_as_interrupt",
