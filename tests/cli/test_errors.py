@@ -4,6 +4,7 @@ configuration problems that count as errors when asked (and in CI)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -32,16 +33,18 @@ def benchlens(
     )
 
 
-def test_a_lone_surrogate_in_a_name_is_printed_escaped(tmp_path: Path) -> None:
-    """`go test -json` output can carry any string; stdout encodes UTF-8 strictly."""
-    results = tmp_path / "sur.json"
-    line = '{"Action":"output","Package":"p","Output":"BenchmarkX\\ud800-2 \\t 100\\t 5 ns/op\\n"}'
-    results.write_text(line + "\n")
-    for fmt in ("text", "markdown", "json"):
-        proc = benchlens("compare", results, results, "--format", fmt)
-        assert proc.returncode == 0, proc.stderr
-        assert "Traceback" not in proc.stderr
-        assert "ud800" in proc.stdout  # escaped, not lost
+def test_text_that_cannot_be_encoded_is_printed_escaped(tmp_path: Path) -> None:
+    """A file name with a byte that is not UTF-8 reaches Python as a lone surrogate,
+    which a strict UTF-8 stdout cannot encode: it is printed escaped instead."""
+    (tmp_path / "benchmark_results").mkdir()
+    (tmp_path / "benchmark_results" / "current.txt").write_text(CUR.read_text())
+    name = os.fsdecode(b"r\xff.html")
+    strict = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # errors=strict, not surrogateescape
+    proc = benchlens("report", "-C", tmp_path, "-o", tmp_path / name, env=strict)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert f"report: {tmp_path.resolve()}/r\\udcff.html" in proc.stdout
+    assert (tmp_path / name).is_file()
 
 
 def test_stdout_on_a_full_disk_is_one_line_and_exit_2() -> None:
