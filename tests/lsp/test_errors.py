@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from pathlib import Path
 
 from lsprotocol import types
@@ -117,3 +119,28 @@ async def test_notifications_setting_gates_pop_ups_not_the_log(example_copy: Pat
             )
             assert [(d.range.start.line, d.code) for d in results] == [(7, "results")]
             assert any("line 8" in m.message for m in client.messages) is popped, setting
+
+
+async def test_a_fifo_results_file_and_refresh_still_answers(example_copy: Path) -> None:
+    """current.txt replaced by a FIFO with no writer: never opened, said on the file, the
+    last good diagnostics stay, and `benchlens.refresh` answers."""
+    current = example_copy / "benchmark_results" / "current.txt"
+    handler = example_copy / HANDLER
+    async with lsp_session(example_copy, init_options={"debounce_ms": 50}) as client:
+        before = await wait_for(lambda: client.diagnostics.get(handler.as_uri()), what="diags")
+        fifo = current.with_name("fifo")
+        os.mkfifo(fifo)
+        os.replace(fifo, current)
+        result = await asyncio.wait_for(
+            client.workspace_execute_command_async(
+                types.ExecuteCommandParams(command="benchlens.refresh", arguments=[])
+            ),
+            20,
+        )
+        assert result["status"] == "ok"
+        diags = await wait_for(
+            lambda: client.diagnostics.get(current.as_uri()), what="the results file's error"
+        )
+        assert "not a regular file" in diags[0].message
+        assert client.diagnostics.get(handler.as_uri()) == before
+        assert await lenses(client, handler)

@@ -223,8 +223,11 @@ class ResultsFile:
         return fresh and stamp_of(self.path) == self.stamp
 
     def accept(self, parse: Parse) -> None:
-        self.results, self.stamp, self.error = parse.results, parse.stamp, parse.error
-        self.seen = parse.stamp
+        """Take `parse`; one that could not be read says so but keeps the last good results
+        on screen (a FIFO, a device or an unreadable file is not a new set of results)."""
+        if parse.error is None or self.results is None:
+            self.results = parse.results
+        self.stamp, self.error, self.seen = parse.stamp, parse.error, parse.stamp
         self.attempts, self.last_attempt, self.writing = 0, None, False
 
     def offer(self, parse: Parse, now: float | None = None) -> Suspicion | None:

@@ -14,12 +14,13 @@ import contextlib
 import logging
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from benchlens import __version__
+from benchlens.lsp import transport
 from benchlens.lsp.arguments import make_converter
 from benchlens.lsp.documents import EditorDocuments
 from benchlens.lsp.folder import FolderState, Refreshed, RefreshRequest
@@ -229,6 +230,10 @@ class BenchlensServer(LanguageServer):
             self.watcher.watch(roots, results)
         except Exception as exc:
             self.notifier.log(f"cannot watch files: {exc!r}", Level.WARNING)
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve on stdio with our own message reader (see `transport`)."""
+        transport.start_io(self, stdin, stdout)
 
     def stop_work(self) -> None:
         """Cancel a run (killing its processes) and stop watching: the server is ending."""
