@@ -8,7 +8,8 @@ BIN     := $(VENV)/bin
 EXAMPLE := examples
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test setup system-deps lint typecheck pytest bench clean
+.PHONY: demo test setup system-deps lint typecheck pytest bench clean \
+	vscode-build vscode-unit vscode-package vscode-e2e vscode-test vscode-system-deps
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,8 +33,8 @@ demo: setup
 	$(PY) $(EXAMPLE)/editor_session.py
 
 lint: setup
-	$(BIN)/ruff check server tests benchmarks examples
-	$(BIN)/ruff format --check server tests benchmarks examples
+	$(BIN)/ruff check server tests benchmarks examples $(EXT)/bundled/tool
+	$(BIN)/ruff format --check server tests benchmarks examples $(EXT)/bundled/tool
 
 typecheck: setup
 	$(BIN)/mypy
@@ -41,7 +42,7 @@ typecheck: setup
 pytest: setup system-deps
 	$(BIN)/pytest -q
 
-test: lint typecheck pytest
+test: lint typecheck vscode-test pytest
 
 bench: setup
 	$(PY) benchmarks/index_bench.py
@@ -49,3 +50,59 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+	rm -rf $(EXT)/node_modules $(EXT)/dist $(EXT)/out $(EXT)/bundled/libs $(EXT)/bundled/abi
+
+# --- The VS Code extension (vscode-extension/): npm builds, tests and packages it; make drives npm.
+# Without npm the extension's targets say so and skip. The end-to-end test runs a real VS Code
+# (code-server, installed into a cache outside the clone, keyed by version) in headless Chromium.
+EXT                 := vscode-extension
+VSIX                := $(EXT)/dist/benchlens-linux-x64.vsix
+CODE_SERVER_VERSION := 4.100.3
+HAVE_NPM            := $(shell command -v npm 2>/dev/null)
+EXT_SOURCES         := $(wildcard $(EXT)/src/*.ts $(EXT)/test/*/*.ts) $(EXT)/tsconfig.json $(EXT)/esbuild.mjs
+SERVER_SOURCES      := $(shell find server/benchlens -name '*.py' -o -name '*.j2' -o -name '*.html' 2>/dev/null)
+
+ifeq ($(HAVE_NPM),)
+vscode-build vscode-unit vscode-package vscode-e2e vscode-test:
+	@echo "npm not found: the VS Code extension is not built and its tests are skipped"
+else
+$(EXT)/node_modules/.installed: $(EXT)/package.json $(EXT)/package-lock.json
+	cd $(EXT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(EXT)/out/.built: $(EXT)/node_modules/.installed $(EXT_SOURCES)
+	cd $(EXT) && npm run --silent build && rm -rf out && npm run --silent compile-tests
+	touch $(EXT)/out/.built
+
+vscode-build: $(EXT)/out/.built
+
+vscode-unit: vscode-build setup
+	cd $(EXT) && BENCHLENS_TEST_PYTHON=$(abspath $(PY)) npm run --silent test:unit
+
+# One platform-specific .vsix that carries benchlens and its Python dependencies.
+$(VSIX): $(EXT)/out/.built $(EXT)/bundled/tool/serve.py $(EXT)/scripts/bundle-python.sh $(EXT)/README.md $(SERVER_SOURCES) pyproject.toml | setup
+	$(EXT)/scripts/bundle-python.sh $(abspath $(PY)) . linux-x64
+	cd $(EXT) && npm run --silent package
+
+vscode-package: $(VSIX)
+
+vscode-e2e: vscode-package vscode-system-deps setup
+	@cs=$$($(EXT)/scripts/install-code-server.sh $(CODE_SERVER_VERSION)) || cs=""; \
+	godir=$$($(PY) -c 'import go, os; print(os.path.join(os.path.dirname(go.__file__), "bin"))'); \
+	cd $(EXT) && BENCHLENS_CODE_SERVER="$$cs" BENCHLENS_GO_DIR="$$godir" \
+	  BENCHLENS_VSIX=$(abspath $(VSIX)) BENCHLENS_E2E_ARTIFACTS=$(abspath build/vscode-e2e) \
+	  npm run --silent test:e2e
+
+vscode-test: vscode-unit vscode-e2e
+endif
+
+# Chromium drives the real VS Code; the emoji font makes the screenshots readable.
+vscode-system-deps:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing="$$missing fonts-noto-color-emoji"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "$$missing not installed: the VS Code end-to-end test may be skipped"; \
+	  else echo "$$missing not found and cannot install it: the VS Code end-to-end test may be skipped"; fi; \
+	fi

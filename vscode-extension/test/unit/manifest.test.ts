@@ -1,0 +1,22 @@
+import * as assert from "node:assert/strict";
+import { PALETTE_COMMANDS, SERVER_COMMANDS } from "../../src/commandIds";
+import { manifest } from "./helpers";
+
+describe("manifest", () => {
+  const contributed = manifest().contributes.commands.map((c) => c.command);
+
+  it("contributes exactly the palette commands the extension registers", () => {
+    assert.deepEqual([...contributed].sort(), Object.values(PALETTE_COMMANDS).sort());
+  });
+
+  it("never reuses a server command id (the language client registers those for lenses)", () => {
+    const server = new Set<string>(Object.values(SERVER_COMMANDS));
+    assert.deepEqual(contributed.filter((id) => server.has(id)), []);
+  });
+
+  it("activates for Go workspaces", () => {
+    const events = manifest().activationEvents;
+    assert.ok(events.includes("workspaceContains:**/*_test.go"));
+    assert.ok(events.includes("onLanguage:go"));
+  });
+});
