@@ -203,3 +203,30 @@ async def test_trust_fails_closed(example_copy: Path) -> None:
         )
         assert not actions
         assert "Regression" in (await hover_at(client, handler, small, col=4) or "")
+
+
+async def test_status_answers_counts_and_the_baseline_commit(example_copy: Path) -> None:
+    """`benchlens.status` (the VS Code status bar's tooltip): counts and the baseline's commit."""
+    baseline = example_copy / "benchmark_results" / "baseline.txt"
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    recorded = [
+        line
+        for line in baseline.read_text(encoding="utf-8").splitlines(keepends=True)
+        if not line.startswith(("commit:", "date:"))
+    ]
+    baseline.write_text(f"commit: {commit}\ndate: 2026-11-30T10:00:00Z\n" + "".join(recorded))
+    async with lsp_session(example_copy) as client:
+        await wait_for(
+            lambda: client.diagnostics.get((example_copy / HANDLER).as_uri()), what="diagnostics"
+        )
+        answer = await execute(client, "benchlens.status")
+    assert answer["status"] == "ok", answer
+    [folder] = answer["folders"]
+    assert folder["folder"] == example_copy.as_uri()
+    assert folder["name"] == example_copy.name
+    assert folder["commit"] == commit
+    assert folder["date"] == "2026-11-30T10:00:00Z"
+    assert folder["hasBaseline"] is True
+    assert folder["baseline"] == "benchmark_results/baseline.txt"
+    assert folder["summary"]["regression"] == 2
+    assert folder["summary"]["improvement"] == 3

@@ -214,3 +214,25 @@ async def cancel_run(ls: BenchlensServer) -> Result:
         return result("ok", "nothing is running")
     run.cancel()
     return result("ok", f"cancelling {run.label}")
+
+
+@command(convert.STATUS)
+async def status(ls: BenchlensServer) -> Result:
+    """Each folder's counts per status and its baseline's commit and date (for a status bar)."""
+    folders: list[dict[str, Any]] = []
+    for state in ls.folders.values():
+        comparison = state.view.comparison
+        info = comparison.baseline_info if comparison is not None else {}
+        folders.append(
+            {
+                "folder": state.uri,
+                "name": state.root.name,
+                "baseline": relative(state.config, state.config.baseline),
+                "hasBaseline": comparison is not None and comparison.has_baseline,
+                "commit": info.get("commit"),
+                "date": info.get("date"),
+                "summary": comparison.summary if comparison is not None else {},
+            }
+        )
+    names = ", ".join(f["name"] for f in folders) or "no folder"
+    return result("ok", f"status of {names}", folders=folders)

@@ -40,6 +40,7 @@ SAVE_BASELINE = "benchlens.saveBaseline"
 REFRESH = "benchlens.refresh"
 OPEN_REPORT = "benchlens.openReport"
 CANCEL_RUN = "benchlens.cancelRun"
+STATUS = "benchlens.status"
 
 
 def lsp_range(r: SourceRange) -> types.Range:
