@@ -11,6 +11,7 @@ export const SERVER_COMMANDS = {
   refresh: "benchlens.refresh",
   openReport: "benchlens.openReport",
   cancelRun: "benchlens.cancelRun",
+  status: "benchlens.status",
 } as const;
 
 /** The palette's command ids (package.json `contributes.commands`). */

@@ -53,6 +53,26 @@ export interface BaselineInfo {
   folder: string;
   commit?: string;
   date?: string;
+  /** false when the folder has no baseline results yet. */
+  hasBaseline?: boolean;
+}
+
+/** The folders of the server's `benchlens.status` answer, as the tooltip reads them. */
+export function baselinesOf(answer: unknown): BaselineInfo[] {
+  const folders = (answer as { folders?: unknown } | undefined)?.folders;
+  if (!Array.isArray(folders)) {
+    return [];
+  }
+  return folders.map((raw) => {
+    const f = raw as { name?: unknown; folder?: unknown; commit?: unknown; date?: unknown; hasBaseline?: unknown };
+    const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+    return {
+      folder: text(f.name) ?? text(f.folder) ?? "?",
+      commit: text(f.commit),
+      date: text(f.date),
+      hasBaseline: typeof f.hasBaseline === "boolean" ? f.hasBaseline : undefined,
+    };
+  });
 }
 
 /** The tooltip (markdown): counts per status, then each folder's baseline commit. */
@@ -66,9 +86,13 @@ export function statusTooltip(counts: StatusCounts, baselines: readonly Baseline
   if (baselines.length > 0) {
     lines.push("");
     for (const baseline of baselines) {
+      const where = baselines.length > 1 ? ` of ${baseline.folder}` : "";
+      if (baseline.hasBaseline === false) {
+        lines.push(`Baseline${where}: none yet (benchlens: Save Current Results as Baseline)`);
+        continue;
+      }
       const commit = baseline.commit ? `commit \`${baseline.commit.slice(0, 12)}\`` : "no commit recorded";
       const date = baseline.date ? ` (${baseline.date})` : "";
-      const where = baselines.length > 1 ? ` of ${baseline.folder}` : "";
       lines.push(`Baseline${where}: ${commit}${date}`);
     }
   }

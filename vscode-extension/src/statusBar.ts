@@ -1,13 +1,11 @@
 // The status bar item: the regression count of the workspace, from benchlens's diagnostics.
 
 import * as vscode from "vscode";
-import { PALETTE_COMMANDS } from "./commandIds";
+import { PALETTE_COMMANDS, SERVER_COMMANDS } from "./commandIds";
 import { BenchlensClient, ServerState } from "./server";
-import { BaselineInfo, countStatuses, statusText, statusTooltip } from "./status";
+import { BaselineInfo, baselinesOf, countStatuses, statusText, statusTooltip } from "./status";
 
 const UPDATE_DELAY_MS = 100;
-/** The server command that answers each folder's baseline (commit, date), when it has it. */
-const STATUS_COMMAND = "benchlens.status";
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -36,10 +34,11 @@ export class StatusBar implements vscode.Disposable {
   }
 
   private async refresh(refetch: boolean): Promise<void> {
-    if (refetch && this.client.state.kind === "running" && this.client.serverCommands().includes(STATUS_COMMAND)) {
+    // The baseline's commit comes from the server (older servers do not offer it).
+    const status = SERVER_COMMANDS.status;
+    if (refetch && this.client.state.kind === "running" && this.client.serverCommands().includes(status)) {
       try {
-        const answer = await this.client.executeCommand(STATUS_COMMAND);
-        this.baselines = Array.isArray(answer?.folders) ? (answer.folders as BaselineInfo[]) : [];
+        this.baselines = baselinesOf(await this.client.executeCommand(status));
       } catch {
         this.baselines = [];
       }

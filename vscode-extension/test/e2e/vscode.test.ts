@@ -7,72 +7,30 @@
 
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { Browser, chromium, Locator, Page } from "playwright-core";
+import { Page } from "playwright-core";
 import { CodeServer } from "./codeServer";
-
-const EXTENSION_DIR = path.resolve(__dirname, "..", "..", "..");
-const REPO_DIR = path.resolve(EXTENSION_DIR, "..");
-const CODE_SERVER = process.env.BENCHLENS_CODE_SERVER ?? "";
-const CHROMIUM = process.env.BENCHLENS_CHROMIUM ?? "/usr/bin/chromium";
-const VSIX = process.env.BENCHLENS_VSIX ?? path.join(EXTENSION_DIR, "dist", "benchlens-linux-x64.vsix");
-const GO_DIR = process.env.BENCHLENS_GO_DIR ?? "";
-const ARTIFACTS = process.env.BENCHLENS_E2E_ARTIFACTS ?? path.join(REPO_DIR, "build", "vscode-e2e");
+import {
+  ARTIFACTS,
+  benchlensLog,
+  lensAbove,
+  missing,
+  openFile,
+  openWorkbench,
+  shot,
+  viewLine,
+  Workbench,
+} from "./workbench";
 
 const TEST_FILE = "kafka/handler/handler_test.go";
 const SMALL_LINE = 70; // `b.Run("small", ...)` in BenchmarkProduce
-
-/** Why the test cannot run here, or undefined. */
-function missing(): string | undefined {
-  if (!CODE_SERVER || !fs.existsSync(CODE_SERVER)) {
-    return `code-server not installed (BENCHLENS_CODE_SERVER=${CODE_SERVER || "unset"}); run it through make`;
-  }
-  if (!fs.existsSync(CHROMIUM)) {
-    return `no Chromium at ${CHROMIUM}`;
-  }
-  if (!fs.existsSync(VSIX)) {
-    return `no .vsix at ${VSIX}; build it with make vscode-package`;
-  }
-  if (!GO_DIR || !fs.existsSync(path.join(GO_DIR, "go"))) {
-    return `no go in BENCHLENS_GO_DIR=${GO_DIR || "unset"}`;
-  }
-  return undefined;
-}
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file });
-  return file;
-}
-
-/** The view line showing `text` (Monaco renders only the lines in view). */
-function viewLine(page: Page, text: string): Locator {
-  return page.locator(".monaco-editor .view-lines .view-line", { hasText: text }).first();
-}
-
-/** The code lens row drawn directly above the view line showing `text`. */
-async function lensAbove(page: Page, text: string): Promise<Locator> {
-  const line = await viewLine(page, text).boundingBox();
-  assert.ok(line, `line with ${text} not on screen`);
-  const lenses = page.locator(".monaco-editor .codelens-decoration");
-  const count = await lenses.count();
-  for (let i = 0; i < count; i++) {
-    const box = await lenses.nth(i).boundingBox();
-    // the lens row sits in a view zone that ends where the line starts
-    if (box && box.y < line.y && line.y - (box.y + box.height) < line.height) {
-      return lenses.nth(i);
-    }
-  }
-  throw new Error(`no code lens directly above the line with ${text}`);
-}
+const SMALL = 'b.Run("small"';
 
 describe("benchlens in a real VS Code (code-server)", function () {
+  let bench: Workbench;
   let server: CodeServer;
-  let browser: Browser;
   let page: Page;
   let workspace: string;
-  let home: string;
 
   before(async function () {
     const why = missing();
@@ -80,61 +38,16 @@ describe("benchlens in a real VS Code (code-server)", function () {
       console.log(`    skipped: ${why}`);
       this.skip();
     }
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    home = fs.mkdtempSync(path.join(os.tmpdir(), "benchlens-e2e-"));
-    workspace = path.join(home, "eventpipe");
-    fs.cpSync(path.join(REPO_DIR, "examples"), workspace, { recursive: true });
     // Workspace settings travel to the server: fewer, shorter runs than the defaults.
-    fs.mkdirSync(path.join(workspace, ".vscode"));
-    fs.writeFileSync(
-      path.join(workspace, ".vscode", "settings.json"),
-      JSON.stringify({ "benchlens.run.count": 2, "benchlens.run.benchtime": { quick: "100ms" } }),
-    );
-    server = new CodeServer({
-      executable: CODE_SERVER,
-      home,
-      path: [GO_DIR],
-      userSettings: {
-        "workbench.startupEditor": "none",
-        "security.workspace.trust.enabled": false,
-        "workbench.tips.enabled": false,
-        "extensions.autoCheckUpdates": false,
-        "extensions.autoUpdate": false,
-        "telemetry.telemetryLevel": "off",
-        "editor.codeLens": true,
-        "editor.hover.delay": 300,
-        "editor.stickyScroll.enabled": false,
-        "editor.minimap.enabled": false,
-        // every protocol message in the output log, for the record when something fails
-        "benchlens.trace.server": "verbose",
-      },
+    bench = await openWorkbench({
+      trust: true,
+      workspaceSettings: { "benchlens.run.count": 2, "benchlens.run.benchtime": { quick: "100ms" } },
     });
-    const installed = server.installExtension(VSIX);
-    assert.match(installed, /successfully installed/i);
-    await server.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    await page.goto(server.url(workspace));
-    await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
+    ({ server, page, workspace } = bench);
   });
 
-  after(async function () {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (home && !process.env.BENCHLENS_E2E_KEEP) {
-      fs.rmSync(home, { recursive: true, force: true });
-    }
+  after(async () => {
+    await bench?.close();
   });
 
   afterEach(async function () {
@@ -153,12 +66,11 @@ describe("benchlens in a real VS Code (code-server)", function () {
     const text = await tooltip.innerText();
     assert.match(text, /🔴 2 regressions/);
     assert.match(text, /🟢 3 improvements/);
+    // the baseline's commit, from the server's benchlens.status (examples/…/baseline.txt)
+    assert.match(text, /Baseline: commit 6a312bdd1437/);
     await shot(page, "01-status-bar");
     await page.mouse.move(800, 500);
-    const output = server.logFiles().filter((f) => path.basename(f) === "benchlens.log");
-    assert.ok(output.length > 0, "no benchlens output log");
-    const log = output.map((f) => fs.readFileSync(f, "utf8")).join("\n");
-    assert.match(log, /server: the bundled benchlens on python3 on PATH/);
+    assert.match(benchlensLog(server), /server: the bundled benchlens on python3 on PATH/);
   });
 
   it("lists the Produce/small regression in the Problems view", async () => {
@@ -170,19 +82,9 @@ describe("benchlens in a real VS Code (code-server)", function () {
   });
 
   it("renders the 🔴 code lens above the b.Run(\"small\" line", async () => {
-    await page.keyboard.press("Control+P");
-    await page.keyboard.type(TEST_FILE);
-    // click the row itself: Enter could pick handler.go, ranked first while results arrive
-    await page
-      .locator(".quick-input-list .monaco-list-row", { hasText: "handler_test.go" })
-      .first()
-      .click({ timeout: 30_000 });
-    await page.locator(".tab.active", { hasText: "handler_test.go" }).waitFor({ timeout: 30_000 });
-    await page.keyboard.press("Control+G");
-    await page.keyboard.type(String(SMALL_LINE));
-    await page.keyboard.press("Enter");
+    await openFile(page, TEST_FILE, SMALL_LINE);
     await page.locator(".codelens-decoration", { hasText: "🔴" }).first().waitFor({ timeout: 30_000 });
-    const lens = await lensAbove(page, 'b.Run("small"');
+    const lens = await lensAbove(page, SMALL);
     const text = await lens.innerText();
     assert.match(text, /🔴 ns\/op \+141(\.\d)?%/);
     assert.match(text, /run benchmark/);
@@ -190,7 +92,7 @@ describe("benchlens in a real VS Code (code-server)", function () {
   });
 
   it("shows the go tool pprof command in the hover", async () => {
-    const word = viewLine(page, 'b.Run("small"').locator("span", { hasText: /^"small",?$/ }).last();
+    const word = viewLine(page, SMALL).locator("span", { hasText: /^"small",?$/ }).last();
     await word.hover();
     const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "go tool pprof" });
     await hover.first().waitFor({ timeout: 20_000 });
@@ -206,7 +108,7 @@ describe("benchlens in a real VS Code (code-server)", function () {
     this.timeout(300_000);
     const results = path.join(workspace, "benchmark_results", "current.txt");
     const before = fs.readFileSync(results, "utf8");
-    const lens = await lensAbove(page, 'b.Run("small"');
+    const lens = await lensAbove(page, SMALL);
     const lensBefore = await lens.innerText();
     await lens.locator("a", { hasText: "run benchmark" }).click();
     // count 2 (a workspace setting): the merged result has 2 samples where there were 6
@@ -228,7 +130,7 @@ describe("benchlens in a real VS Code (code-server)", function () {
     let lensAfter = lensBefore;
     for (let i = 0; i < 60 && lensAfter === lensBefore; i++) {
       await page.waitForTimeout(500);
-      lensAfter = await (await lensAbove(page, 'b.Run("small"')).innerText();
+      lensAfter = await (await lensAbove(page, SMALL)).innerText();
     }
     assert.notEqual(lensAfter, lensBefore, "the code lens was not refreshed after the run");
     assert.match(lensAfter, /^🔴 ns\/op/);
@@ -239,5 +141,60 @@ describe("benchlens in a real VS Code (code-server)", function () {
     const logs = server.logFiles().map((f) => fs.readFileSync(f, "utf8")).join("\n");
     assert.doesNotMatch(logs, /command '[^']*' already exists/i);
     assert.doesNotMatch(server.output, /already exists/i);
+  });
+});
+
+describe("benchlens in Restricted Mode (workspace trust)", function () {
+  let bench: Workbench;
+  let page: Page;
+
+  before(async function () {
+    const why = missing();
+    if (why !== undefined) {
+      console.log(`    skipped: ${why}`);
+      this.skip();
+    }
+    bench = await openWorkbench({ trust: false });
+    page = bench.page;
+  });
+
+  after(async () => {
+    await bench?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && page) {
+      const file = await shot(page, `failed-trust-${this.currentTest.title.replace(/\W+/g, "-")}`);
+      console.log(`    screenshot of the failure: ${file}`);
+    }
+  });
+
+  it("reads and compares results, without run or profile lenses, until trusted", async () => {
+    await page.getByRole("button", { name: "No, I don't trust the authors" }).click({ timeout: 60_000 });
+    await page.locator(".statusbar-item", { hasText: "2 regressions" }).waitFor({ timeout: 90_000 });
+    await openFile(page, TEST_FILE, SMALL_LINE);
+    await page.locator(".codelens-decoration", { hasText: "🔴" }).first().waitFor({ timeout: 30_000 });
+    const lens = await (await lensAbove(page, SMALL)).innerText();
+    assert.match(lens, /🔴 ns\/op/);
+    assert.doesNotMatch(lens, /run benchmark|profile/);
+    assert.match(benchlensLog(bench.server), /starting the server \(activation; workspace not trusted\)/);
+    await shot(page, "06-restricted-mode");
+  });
+
+  it("restarts the server trusted when trust is granted: the run lens appears", async () => {
+    await page.keyboard.press("Control+Shift+P");
+    await page.keyboard.type("Manage Workspace Trust");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Manage Workspace Trust" }).first().click();
+    await page.getByRole("button", { name: /^Trust( Folder)?$/ }).first().click({ timeout: 30_000 });
+    await openFile(page, TEST_FILE, SMALL_LINE);
+    const deadline = Date.now() + 60_000;
+    let lens = "";
+    while (!/run benchmark/.test(lens)) {
+      assert.ok(Date.now() < deadline, `no run lens after trust was granted: ${lens}`);
+      await page.waitForTimeout(500);
+      lens = await (await lensAbove(page, SMALL)).innerText().catch(() => "");
+    }
+    assert.match(benchlensLog(bench.server), /starting the server \(workspace trusted; workspace trusted\)/);
+    await shot(page, "07-trusted");
   });
 });

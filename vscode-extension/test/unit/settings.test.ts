@@ -106,14 +106,15 @@ describe("settings mapping", () => {
       "import dataclasses, json, sys",
       "from pathlib import Path",
       "from benchlens.config import default_config, load_config",
-      "from benchlens.lsp.state import split_server_options",
+      "from benchlens.lsp.settings import split_server_options",
       "settings = json.loads(sys.stdin.read())",
       "root = Path(sys.argv[1])",
       "config_settings, options, problems = split_server_options(settings)",
       "config, issues = load_config(root, config_settings)",
       "plain = lambda c: {k: v for k, v in dataclasses.asdict(c).items() if k != 'sources'}",
       "print(json.dumps({'problems': problems, 'issues': [str(i) for i in issues],",
-      "  'same': plain(config) == plain(default_config(root)), 'debounce': options.debounce}))",
+      "  'same': plain(config) == plain(default_config(root)), 'debounce': options.debounce,",
+      "  'notifications': options.notifications.value}))",
     ].join("\n");
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "benchlens-settings-"));
     const answer = JSON.parse(
@@ -124,5 +125,6 @@ describe("settings mapping", () => {
     assert.deepEqual(answer.issues, []);
     assert.equal(answer.same, true, "a manifest default differs from benchlens's default");
     assert.equal(answer.debounce, 0.2);
+    assert.equal(answer.notifications, "onError");
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { countStatuses, DiagnosticLike, statusText, statusTooltip } from "../../src/status";
+import { baselinesOf, countStatuses, DiagnosticLike, statusText, statusTooltip } from "../../src/status";
 
 const regression: DiagnosticLike = { source: "benchlens", code: "regression" };
 const improvement: DiagnosticLike = { source: "benchlens", code: "improvement" };
@@ -54,5 +54,26 @@ describe("status bar counting", () => {
     ]);
     assert.match(tooltip, /Baseline of api: commit `aaaaaaa`/);
     assert.match(tooltip, /Baseline of worker: no commit recorded/);
+  });
+
+  it("says when a folder has no baseline yet", () => {
+    const tooltip = statusTooltip(countStatuses([]), [{ folder: "api", hasBaseline: false }]);
+    assert.match(tooltip, /Baseline: none yet \(benchlens: Save Current Results as Baseline\)/);
+  });
+
+  it("reads the folders of the server's benchlens.status answer", () => {
+    const answer = {
+      status: "ok",
+      folders: [
+        { folder: "file:///w/api", name: "api", commit: "abc", date: null, hasBaseline: true },
+        { folder: "file:///w/worker", commit: "", hasBaseline: false },
+      ],
+    };
+    assert.deepEqual(baselinesOf(answer), [
+      { folder: "api", commit: "abc", date: undefined, hasBaseline: true },
+      { folder: "file:///w/worker", commit: undefined, date: undefined, hasBaseline: false },
+    ]);
+    assert.deepEqual(baselinesOf(undefined), []);
+    assert.deepEqual(baselinesOf({ status: "failed" }), []);
   });
 });
