@@ -187,12 +187,15 @@ describe("benchlens in Restricted Mode (workspace trust)", function () {
     await page.locator(".quick-input-list .monaco-list-row", { hasText: "Manage Workspace Trust" }).first().click();
     await page.getByRole("button", { name: /^Trust( Folder)?$/ }).first().click({ timeout: 30_000 });
     await openFile(page, TEST_FILE, SMALL_LINE);
-    const deadline = Date.now() + 60_000;
+    // The server restarts: until it answers, there are no lenses at all.
+    const deadline = Date.now() + 90_000;
     let lens = "";
     while (!/run benchmark/.test(lens)) {
       assert.ok(Date.now() < deadline, `no run lens after trust was granted: ${lens}`);
       await page.waitForTimeout(500);
-      lens = await (await lensAbove(page, SMALL)).innerText().catch(() => "");
+      lens = await lensAbove(page, SMALL)
+        .then((found) => found.innerText())
+        .catch(() => "");
     }
     assert.match(benchlensLog(bench.server), /starting the server \(workspace trusted; workspace trusted\)/);
     await shot(page, "07-trusted");
