@@ -34,6 +34,7 @@ COMMANDS = (
     "baseline",
     "merge",
     "explain",
+    "init",
     "serve",
 )
 
