@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.cli.test_compare_cli import benchlens
 from tests.conftest import EXAMPLES
 
@@ -134,3 +136,18 @@ def test_check_with_nothing_in_common_exits_2(tmp_path: Path) -> None:
     proc = benchlens("check", ws, "--fail-on-regression", cwd=ws)
     assert proc.returncode == 2
     assert "no benchmark is in both the baseline and the current results" in proc.stderr
+
+
+def test_github_annotations_are_relative_to_the_repository_top(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In a workflow the step runs in the module's directory, but GitHub places an
+    annotation by its path from the repository's top (GITHUB_WORKSPACE)."""
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(EXAMPLES.parent))
+    proc = benchlens("check", ".", "--format", "github", cwd=EXAMPLES)
+    warnings = [ln for ln in proc.stdout.splitlines() if ln.startswith("::warning ")]
+    assert warnings
+    assert all("file=examples/kafka/handler/handler_test.go,line=" in w for w in warnings)
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    proc = benchlens("check", ".", "--format", "github", cwd=EXAMPLES)
+    assert "file=kafka/handler/handler_test.go,line=" in proc.stdout

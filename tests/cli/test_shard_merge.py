@@ -97,3 +97,5 @@ def test_merge_joins_samples_and_reports_problems(
     assert main(["merge", str(empty), "-o", str(tmp_path / "none.txt")]) == 2
     assert "no benchmark results" in capsys.readouterr().err
     assert not (tmp_path / "none.txt").exists()
+    assert main(["merge", "--allow-empty", str(empty), "-o", str(tmp_path / "none.txt")]) == 0
+    assert (tmp_path / "none.txt").read_text() == ""

@@ -31,6 +31,7 @@ from benchlens.cli.base import interrupted_code
 from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
 from benchlens.cli.run import (
     add_run_options,
+    add_shard_option,
     drive,
     request_from_args,
     signals_as_interrupt,
@@ -70,6 +71,7 @@ def register(sub: Any) -> None:
         help="also save the base side as the baseline and the head side as the current results",
     )
     add_run_options(p, fast_count=False)
+    add_shard_option(p)
     p.set_defaults(func=ab_command)
 
 
@@ -130,6 +132,9 @@ def _finish(
         return interrupted_code()
     base_path, head_path = ab_paths(config)
     paths = (base_path, head_path)
+    if args.shard is not None:
+        shard = dict.fromkeys(p.import_path for _, o in outcome.sides() for p in o.packages)
+        print(f"shard {args.shard}: {', '.join(shard) or 'no packages'}")
     if outcome.failures:
         # Both files are one pair: a failed side leaves the previous pair as it was.
         written = []
@@ -143,6 +148,12 @@ def _finish(
         warn("nothing compared" + (f"; completed results in {where}" if where else ""))
         return 1
     if not outcome.base.results.benchmarks and not outcome.head.results.benchmarks:
+        if args.shard is not None and not outcome.base.packages and not outcome.head.packages:
+            # More shards than packages: an empty shard is not an error (see `run`).
+            for path in paths:
+                atomic_write_text(path, "")
+            print(f"wrote {relative(config, base_path)} and {relative(config, head_path)} (empty)")
+            return 0
         warn("no benchmarks ran: check the packages and the --bench/--name pattern")
         return 2
     for (_, side), path in zip(outcome.sides(), paths, strict=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,15 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+def annotation_base() -> Path:
+    """What GitHub annotation paths are relative to: the repository's top in a workflow
+    (`GITHUB_WORKSPACE`), although the step may run in a module's subdirectory."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace and Path(workspace).is_dir():
+        return Path(workspace).resolve()
+    return Path.cwd()
+
+
 def run(args: argparse.Namespace) -> int:
     root = args.path.resolve()
     if not root.is_dir():
@@ -49,13 +59,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     index = WorkspaceIndex([root])
     index.build()
-    cwd = Path.cwd()
+    base = annotation_base() if args.format == "github" else Path.cwd()
     render = github_line if args.format == "github" else text_line
-    fallback = display_path(config.current, cwd)
+    fallback = display_path(config.current, base)
     found = findings(place(comparison, index), config)
     found.sort(key=lambda f: (str(f.path or ""), f.range.start_line if f.range else -1))
     for finding in found:
-        print(render(finding, cwd, fallback))
+        print(render(finding, base, fallback))
     print(summary_line(comparison), file=sys.stderr)
     regressed = any(b.status is Status.REGRESSION for b in comparison.benchmarks)
     return 1 if args.fail_on_regression and regressed else 0

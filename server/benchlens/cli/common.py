@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from benchlens.cli.base import ConfigError, InputError, strict_config, warn
 from benchlens.compare import Comparison, compare
-from benchlens.config import Config, ConfigIssue, find_workspace_root, load_config
+from benchlens.config import Config, ConfigIssue, find_workspace_root, load_config, relative
 from benchlens.results.model import ResultSet
 from benchlens.results.reader import ResultsFileError, load_results
 from benchlens.views.facts import coverage_warning, overlap_problem
@@ -65,7 +66,14 @@ def load_workspace_comparison(config: Config) -> Comparison:
     """
     current = load_results_or_fail(config.current)
     baseline = load_results_or_fail(config.baseline) if config.baseline.exists() else None
-    return compare(baseline, current, config)
+    comparison = compare(baseline, current, config)
+    # Reports name the files as the workspace does: they are read elsewhere (a PR
+    # comment, a CI artifact), where the runner's absolute paths mean nothing.
+    return replace(
+        comparison,
+        baseline_source=relative(config, config.baseline) if comparison.has_baseline else None,
+        current_source=relative(config, config.current),
+    )
 
 
 def comparison_problem(comparison: Comparison) -> str | None:

@@ -6,8 +6,9 @@ Samples of a benchmark that appears in several files are joined, as if one run
 had produced them all (several `-count` runs of the same code); since shards
 should never overlap, such a benchmark is reported. Malformed lines are reported
 with their file and line and skipped; an unreadable file stops the merge (exit 2)
-and nothing is written. OUT is written atomically; without `-o` the merged
-results go to standard output.
+and nothing is written, as when no file holds any benchmark (unless
+`--allow-empty`). OUT is written atomically; without `-o` the merged results go
+to standard output.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="results files")
     p.add_argument("-o", "--output", type=Path, help="merged results file (default: stdout)")
+    p.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="no benchmark in any file is fine: write an empty file (the base side of a "
+        "first pull request that adds benchmarks)",
+    )
     p.set_defaults(func=merge_command)
 
 
@@ -78,7 +85,7 @@ def merge_command(args: argparse.Namespace) -> int:
         warn(f"{key.display_name} ({key.package}) is in {where}: samples joined")
     if len(overlaps) > MAX_LISTED:
         warn(f"... and {len(overlaps) - MAX_LISTED} more benchmarks in several files")
-    if not merged.benchmarks:
+    if not merged.benchmarks and not args.allow_empty:
         warn(f"no benchmark results in {', '.join(str(p) for p in paths)}; nothing written")
         return 2
     if output is None:

@@ -10,12 +10,11 @@ network reference — atomically, by default next to the results
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from benchlens.cli.common import InputError, load_config_reporting, load_workspace_comparison, warn
-from benchlens.config import check_writable, relative
+from benchlens.config import check_writable
 from benchlens.history import atomic_write_text, utc_now
 from benchlens.trend import History
 from benchlens.views.facts import SAVE_BASELINE_HINT, summary_line
@@ -49,12 +48,6 @@ def report_command(args: argparse.Namespace) -> int:
     except InputError as exc:
         warn(f"{exc}; run `benchlens run` first")
         return 2
-    # The page names the files relative to the workspace: it is often read elsewhere (CI).
-    comparison = replace(
-        comparison,
-        baseline_source=relative(config, config.baseline) if comparison.has_baseline else None,
-        current_source=relative(config, config.current),
-    )
     output: Path = args.output if args.output is not None else config.current.parent / REPORT_NAME
     if args.output is None:
         check_writable(config, output)

@@ -35,7 +35,7 @@ from benchlens.runner.events import (
 )
 from benchlens.runner.gotool import resolve_go
 from benchlens.runner.process import Cancelled
-from benchlens.runner.session import BinaryRuns, EventCallback, RunRequest
+from benchlens.runner.session import BinaryRuns, EventCallback, RunRequest, shard_of
 
 BASE = "base"
 HEAD = "head"
@@ -132,6 +132,12 @@ class ABSession(BinaryRuns):
             listed.append(_Listed(side, packages))
             skipped.update(dict.fromkeys(side_skipped))
         union = _union([entry.packages for entry in reversed(listed)])  # head's order first
+        if self.request.shard is not None:
+            # Shard the union, not each side: a package's two sides stay on one runner.
+            union = shard_of(union, self.request.shard, self.request.shard_results)
+            mine = {pkg.import_path for pkg in union}
+            for entry in listed:
+                entry.packages = [pkg for pkg in entry.packages if pkg.import_path in mine]
         self._order = [pkg.import_path for pkg in union]
         skipped_everywhere = tuple(p for p in skipped if p not in self._order)
         sides = tuple((e.side.name, tuple(p.import_path for p in e.packages)) for e in listed)

@@ -432,7 +432,7 @@ class BenchmarkSession(BinaryRuns):
         req = self.request
         selected, skipped = self._list(go, req.root)
         if req.shard is not None:
-            selected = list(_shard_of(selected, req.shard, req.shard_results))
+            selected = list(shard_of(selected, req.shard, req.shard_results))
         self._packages = tuple(selected)
         runs = 1 if self.request.fast_count else self.request.count
         self._emit(PackagesListed(self._packages, skipped, runs))
@@ -545,7 +545,7 @@ class BenchmarkSession(BinaryRuns):
             self._fail(" ".join(req.packages), "test", message, 1)
 
 
-def _shard_of(
+def shard_of(
     packages: Sequence[GoPackage], shard: Shard, known: Mapping[str, int]
 ) -> tuple[GoPackage, ...]:
     """The packages of one shard (see `benchlens.runner.shard`)."""
