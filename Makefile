@@ -25,6 +25,11 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    (apt-get update -qq && apt-get install -y -qq neovim >/dev/null) || echo "neovim not installed: its test will be skipped"; \
 	  else echo "neovim not found and cannot install it: its test will be skipped"; fi; }
+	@# jq and curl: the CI workflow's alert steps, run by the workflow test
+	@command -v jq >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && apt-get install -y -qq jq curl >/dev/null) || echo "jq/curl not installed: the workflow test will be skipped"; \
+	  else echo "jq or curl not found and cannot install them: the workflow test will be skipped"; fi; }
 
 demo: setup
 	$(BIN)/benchlens compare $(EXAMPLE)/benchmark_results/baseline.txt $(EXAMPLE)/benchmark_results/current.txt --format text
