@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
@@ -39,6 +40,17 @@ pytestmark = pytest.mark.go
 SETTINGS = ("--benchtime", "10000x", "--count", "6")
 CONFIG = "[thresholds]\nlatency = 100\nimprovement = 100\n"
 BENCHMARKS = {"BenchmarkSteady", "BenchmarkSlowed", "BenchmarkTable/small", "BenchmarkTable/large"}
+
+
+@pytest.fixture(autouse=True)
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Worktrees go to a private temporary directory: other test runs on the machine
+    make `benchlens-worktree-*` directories in /tmp too."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    return tmp
 
 
 def git(root: Path, *args: str) -> str:
@@ -74,7 +86,7 @@ def slow_down(root: Path) -> str:
 def no_worktrees_left(root: Path) -> None:
     listed = git(root, "worktree", "list", "--porcelain")
     assert listed.count("worktree ") == 1, listed
-    tmp = Path(os.environ.get("TMPDIR", "/tmp"))
+    tmp = Path(tempfile.gettempdir())
     assert not [p for p in tmp.glob(f"{WORKTREE_PREFIX}*") if (p / "ab" / "go.mod").exists()]
 
 
