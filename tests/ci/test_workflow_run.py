@@ -79,7 +79,9 @@ def _machine_env(tmp: Path, fake: FakeGitHub, shims: Path) -> dict[str, str]:
     fake API (gh serves GH_HOST=github.localhost over http, here via the proxy)."""
     gitconfig = tmp / "gitconfig"
     gitconfig.write_text("[user]\n\tname = Test\n\temail = test@example.com\n")
+    (tmp / "tmp").mkdir()
     return {
+        "TMPDIR": str(tmp / "tmp"),  # ab's worktrees: private, as a runner's /tmp is
         "PATH": os.pathsep.join([str(shims), str(VENV_BIN), os.environ.get("PATH", "")]),
         "HOME": os.environ.get("HOME", str(tmp)),
         "LANG": "C.UTF-8",

@@ -157,8 +157,7 @@ async def test_save_baseline_and_open_report(example_copy: Path) -> None:
 
         report = await execute(client, "benchlens.openReport")
         assert report["status"] == "ok"
-        assert client.shown_documents[-1].uri == (results / "regression_report.md").as_uri()
-        assert "| Benchmark | Metric |" in (results / "regression_report.md").read_text()
+        assert client.shown_documents[-1].uri == (results / "report.html").as_uri()
 
         saved = await execute(client, "benchlens.saveBaseline")
         assert saved["status"] == "ok", saved

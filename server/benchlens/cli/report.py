@@ -15,12 +15,8 @@ from typing import Any
 
 from benchlens.cli.common import InputError, load_config_reporting, load_workspace_comparison, warn
 from benchlens.config import check_writable
-from benchlens.history import atomic_write_text, utc_now
-from benchlens.trend import History
+from benchlens.html_report import REPORT_NAME, report_path, write_html_report
 from benchlens.views.facts import SAVE_BASELINE_HINT, summary_line
-from benchlens.views.html import render_html
-
-REPORT_NAME = "report.html"
 
 
 def register(sub: Any) -> None:
@@ -48,19 +44,14 @@ def report_command(args: argparse.Namespace) -> int:
     except InputError as exc:
         warn(f"{exc}; run `benchlens run` first")
         return 2
-    output: Path = args.output if args.output is not None else config.current.parent / REPORT_NAME
+    output: Path = args.output if args.output is not None else report_path(config)
     if args.output is None:
         check_writable(config, output)
     if output.is_dir():
         warn(f"{output}: is a directory; give the report's file name with -o")
         return 2
-    page = render_html(
-        comparison,
-        history=History.load(config.history),
-        generated=utc_now().strftime("%Y-%m-%d %H:%M UTC"),
-    )
     try:
-        atomic_write_text(output, page)
+        write_html_report(comparison, config, output=output)
     except OSError as exc:
         warn(f"{output}: cannot write the report: {exc.strerror or exc}")
         return 2

@@ -14,7 +14,7 @@ from typing import Any
 from lsprotocol import types
 
 from benchlens.config import relative
-from benchlens.history import atomic_write_text
+from benchlens.html_report import write_html_report
 from benchlens.lsp import client_config, convert, runs
 from benchlens.lsp.arguments import BadArguments, FolderArgs, RunArgs, structure
 from benchlens.lsp.documents import path_of
@@ -23,7 +23,6 @@ from benchlens.lsp.jobs import Result, result
 from benchlens.lsp.server import BenchlensServer
 from benchlens.lsp.settings import Level
 from benchlens.runner.store import BaselineError, save_baseline
-from benchlens.views.markdown import render_markdown
 
 log = logging.getLogger(__name__)
 
@@ -183,20 +182,27 @@ async def refresh(ls: BenchlensServer) -> Result:
 
 @command(convert.OPEN_REPORT, FolderArgs)
 async def open_report(ls: BenchlensServer, args: FolderArgs) -> Result:
-    """Write the markdown report and ask the editor to show it."""
+    """Write the HTML report (the page of `benchlens report`) and ask the editor to open
+    it outside, in the browser (`window/showDocument` with `external`)."""
     state = folder_for(ls, args.folder)
     comparison = state.view.comparison
     if comparison is None:
         message = f"no results in {relative(state.config, state.config.current)} yet"
         ls.notifier.show(message, Level.ERROR)
         return result("failed", message)
-    path = state.config.report
-    await asyncio.to_thread(atomic_write_text, path, render_markdown(comparison))
+    try:
+        path = await asyncio.to_thread(
+            lambda: write_html_report(comparison, state.config, history=state.load_history())
+        )
+    except OSError as exc:
+        message = f"cannot write the report: {exc.strerror or exc}"
+        ls.notifier.show(message, Level.ERROR)
+        return result("failed", message)
     uri = ls.documents.uri_of(path)
     if ls.supports("window.show_document.support"):
         try:
             shown = await ls.window_show_document_async(
-                types.ShowDocumentParams(uri=uri, take_focus=True)
+                types.ShowDocumentParams(uri=uri, external=True)
             )
         except Exception as exc:
             log.info("showDocument failed: %r", exc)

@@ -1,0 +1,44 @@
+"""The HTML report file: where it goes and how it is written, for `benchlens report`
+and the editor's `benchlens.openReport` alike.
+
+The page itself is `benchlens.views.html`; this adds the trends from the history
+directory, the time it was generated, and an atomic write next to the results
+(`benchmark_results/report.html` unless told otherwise).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchlens.compare import Comparison
+from benchlens.config import Config
+from benchlens.history import atomic_write_text, utc_now
+from benchlens.trend import History
+from benchlens.views.html import render_html
+
+REPORT_NAME = "report.html"
+
+
+def report_path(config: Config) -> Path:
+    """The default place of the report: beside the current results."""
+    return config.current.parent / REPORT_NAME
+
+
+def write_html_report(
+    comparison: Comparison,
+    config: Config,
+    *,
+    output: Path | None = None,
+    history: History | None = None,
+) -> Path:
+    """Write the report of `comparison` atomically and return its path. `history`
+    (already loaded, as the editor keeps it) saves reading the directory again.
+    Raises OSError when the file cannot be written."""
+    path = output if output is not None else report_path(config)
+    page = render_html(
+        comparison,
+        history=history if history is not None else History.load(config.history),
+        generated=utc_now().strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    atomic_write_text(path, page)
+    return path
