@@ -56,7 +56,7 @@ async def test_saving_and_reporting_stay_inside_the_workspace(
     assert list(outside.rglob("*")) == []
     assert (results / "baseline.txt").read_text().endswith((results / "current.txt").read_text())
     assert len(list((results / "history").glob("*.txt"))) == 1
-    assert (results / "regression_report.md").is_file()
+    assert (results / "report.html").is_file()  # openReport writes the HTML report
 
 
 @pytest.mark.parametrize(

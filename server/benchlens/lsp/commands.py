@@ -14,7 +14,6 @@ from typing import Any
 from lsprotocol import types
 
 from benchlens.config import relative
-from benchlens.html_report import write_html_report
 from benchlens.lsp import client_config, convert, runs
 from benchlens.lsp.arguments import BadArguments, FolderArgs, RunArgs, structure
 from benchlens.lsp.documents import path_of
@@ -190,6 +189,9 @@ async def open_report(ls: BenchlensServer, args: FolderArgs) -> Result:
         message = f"no results in {relative(state.config, state.config.current)} yet"
         ls.notifier.show(message, Level.ERROR)
         return result("failed", message)
+    # Imported here: the page's template engine has no place in the server's start-up.
+    from benchlens.html_report import write_html_report
+
     try:
         path = await asyncio.to_thread(
             lambda: write_html_report(comparison, state.config, history=state.load_history())
