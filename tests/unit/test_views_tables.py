@@ -177,7 +177,7 @@ def test_a_sample_with_an_outlier_gets_a_footnote(config: Config) -> None:
 def test_the_noise_that_decided_an_ok_verdict_is_said(example: Comparison) -> None:
     text = render_text(example)
     notes = footnotes_of(text)
-    wide = next(k for k, v in notes.items() if v.startswith("the spread (±81%)"))
+    wide = next(k for k, v in notes.items() if v.startswith("the spread is wider than the change"))
     row = next(ln for ln in text.splitlines() if ln.startswith("Alloc/without_pool-2"))
     assert wide in row and "✅ OK" in row
 
@@ -245,3 +245,10 @@ def test_a_huge_table_renders_as_plain_lines(config: Config) -> None:
     comparison = comparison_of(base, base, config)
     text = render_text(comparison)
     assert sum(1 for ln in text.splitlines() if ln.startswith("B")) == 300 + 1  # + header
+
+
+def test_full_commits_are_shortened_and_their_marks_kept(config: Config) -> None:
+    sha = "26f2eab31be73e2fceb3b4f9adaf3abac9ec6a25"
+    base = f"commit: {sha} (modified)\n" + lines("BenchmarkA", [1, 2, 3, 4])
+    comparison = comparison_of(base, lines("BenchmarkA", [1, 2, 3, 4]), config)
+    assert "baseline: base.txt · commit 26f2eab31be7 (modified)" in render_text(comparison)

@@ -7,6 +7,7 @@ says the same thing about a metric in the same words, so the words live here.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -264,13 +265,24 @@ def samples_text(comparison: Comparison) -> str:
     return f"{base}+{cur}" if comparison.has_baseline else cur
 
 
+_FULL_HASH = re.compile(r"\b([0-9a-f]{12})[0-9a-f]{28}\b")
+
+
+def short_commit(commit: str) -> str:
+    """A full 40-hex commit shortened to 12 characters (what follows it is kept:
+    `abc123def456 (modified)`)."""
+    return _FULL_HASH.sub(r"\1", commit)
+
+
 def side_text(info: dict[str, str] | None, source: str | None) -> str:
     """One side's provenance: `baseline.txt · commit abc1234 · 2026-01-02T03:04:05Z`."""
     if source is None:
         return "(no baseline)"
     parts = [source]
     info = info or {}
-    parts.append(f"commit {info['commit']}" if info.get("commit") else "commit not recorded")
+    parts.append(
+        f"commit {short_commit(info['commit'])}" if info.get("commit") else "commit not recorded"
+    )
     for key in ("date", "go", "goversion", "benchlens"):
         if info.get(key):
             parts.append(f"{key} {info[key]}" if key != "date" else info[key])
