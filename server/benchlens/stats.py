@@ -34,13 +34,11 @@ Where we differ from benchstat, on purpose:
 from __future__ import annotations
 
 import math
-import sys
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
 from functools import lru_cache
-from statistics import NormalDist
 
 __all__ = [
     "EXACT_LIMIT",
@@ -67,7 +65,7 @@ MEDIAN_CI_BINOMIAL_LIMIT = 30
 #: benchmath reports "need > 50 samples" rather than searching further.
 _CI_SEARCH_LIMIT = 50
 
-# Counts of rankings are packed as base-2**64 digits (C(50, 25) < 2**47).
+# The exact test with ties counts rankings exactly; beyond 2**64 of them it refuses.
 _DIGIT_BITS = 64
 
 _SAMPLES_EQUAL = "all samples are equal"
@@ -129,6 +127,17 @@ def summarize(
     values: Sequence[float], confidence: float = 0.95, assume_exact: bool = False
 ) -> Summary:
     """Summarise one sample as benchstat does (median and its CI, or the exact value)."""
+    return _summarize(tuple(values), confidence, assume_exact)
+
+
+# Summaries and tests are pure functions of the samples, and many metrics share theirs
+# (allocs/op and B/op are often the same constant across benchmarks): each distinct
+# input is computed once.
+_MEMO = 8192
+
+
+@lru_cache(maxsize=_MEMO)
+def _summarize(values: tuple[float, ...], confidence: float, assume_exact: bool) -> Summary:
     xs = _sorted_values(values, "values")
     if not xs:
         raise ValueError("cannot summarize an empty sample")
@@ -147,7 +156,7 @@ def summarize(
             f"need {op} {need} samples for confidence interval at level {go_float(confidence)}"
         )
     return Summary(
-        center=median(xs),
+        center=_median_sorted(xs),
         lo=lo,
         hi=hi,
         n=len(xs),
@@ -200,6 +209,11 @@ def outliers(values: Sequence[float]) -> tuple[float, ...]:
     six moves the confidence interval and is worth a re-run. Quartiles interpolate
     linearly between order statistics (R-7, numpy's default).
     """
+    return _outliers(tuple(values))
+
+
+@lru_cache(maxsize=_MEMO)
+def _outliers(values: tuple[float, ...]) -> tuple[float, ...]:
     n = len(values)
     if n < OUTLIER_MIN_SAMPLES:
         return ()
@@ -222,12 +236,17 @@ def median(values: Sequence[float]) -> float:
     xs = sorted(values)
     if not xs:
         raise ValueError("median of an empty sample")
+    return _median_sorted(xs)
+
+
+def _median_sorted(xs: Sequence[float]) -> float:
     mid = len(xs) // 2
     if len(xs) % 2:
         return float(xs[mid])
     return (xs[mid - 1] + xs[mid]) / 2
 
 
+@lru_cache(maxsize=64)
 def min_samples_for_ci(confidence: float) -> int:
     """Fewest samples for which the median CI at `confidence` has finite bounds (6 at 0.95).
 
@@ -276,6 +295,8 @@ def _median_ci_orders(n: int, confidence: float) -> tuple[int, int, float]:
                 rp = weight(right)
         actual = accum / scale
     else:
+        from statistics import NormalDist  # rarely needed: imported on first use
+
         norm = NormalDist(n / 2, math.sqrt(n / 4))
         lo1 = norm.inv_cdf((1 - confidence) / 2)
         hi1 = 2 * norm.mean - lo1
@@ -344,6 +365,13 @@ def compare_samples(
     a: Sequence[float], b: Sequence[float], alpha: float = 0.05, assume_exact: bool = False
 ) -> SampleTest:
     """Test baseline `a` against current `b` as benchstat does (U test, or exact units)."""
+    return _compare_samples(tuple(a), tuple(b), alpha, assume_exact)
+
+
+@lru_cache(maxsize=_MEMO)
+def _compare_samples(
+    a: tuple[float, ...], b: tuple[float, ...], alpha: float, assume_exact: bool
+) -> SampleTest:
     xs = _sorted_values(a, "a")
     ys = _sorted_values(b, "b")
     if not 0 < alpha < 1:
@@ -423,6 +451,7 @@ def mann_whitney_u_pvalue(a: Sequence[float], b: Sequence[float]) -> float:
     return _utest(xs, ys)[0]
 
 
+@lru_cache(maxsize=64)
 def min_samples_to_detect(alpha: float) -> int:
     """Fewest samples per side (equal sizes) for which the U test can reach `alpha`.
 
@@ -450,16 +479,12 @@ def _min_pvalue(n_a: int, n_b: int) -> float:
 def _utest(xs: list[float], ys: list[float]) -> tuple[float, str]:
     """p-value and method of the two-sided U test for sorted samples (not all equal)."""
     n_a, n_b = len(xs), len(ys)
-    ties = _tie_groups(xs, ys)
-    has_ties = any(t > 1 for t, _ in ties)
-    # Twice the U statistic of `a` (counting a tie as half), from its mid-rank sum.
-    two_r = 0
-    start = 0
-    for size, from_a in ties:
-        two_r += from_a * (2 * start + size + 1)
-        start += size
-    two_u_a = two_r - n_a * (n_a + 1)
+    # Twice the U statistic of `a`: each pair with x > y counts 2, each tie 1.
+    two_u_a = sum(bisect_left(ys, x) + bisect_right(ys, x) for x in xs)
     two_u_b = 2 * n_a * n_b - two_u_a
+    merged = sorted(xs + ys)
+    has_ties = len(set(merged)) < n_a + n_b
+    ties = list(Counter(merged).values()) if has_ties else []
 
     if (not has_ties and n_a <= EXACT_LIMIT and n_b <= EXACT_LIMIT) or (
         has_ties and n_a <= TIES_EXACT_LIMIT and n_b <= TIES_EXACT_LIMIT
@@ -470,16 +495,16 @@ def _utest(xs: list[float], ys: list[float]) -> tuple[float, str]:
         if not has_ties:
             u_small = min(two_u_a, two_u_b) // 2
             cdf = _no_ties_cdf(min(n_a, n_b), max(n_a, n_b))
-            return min(1.0, float(2 * Fraction(cdf[u_small], cdf[-1]))), "exact"
+            return min(1.0, 2 * cdf[u_small] / cdf[-1]), "exact"
         # With ties the U distribution need not be symmetric, so take the lower tail
         # of whichever sample has the smaller U (see "Where we differ" above).
         if two_u_a < two_u_b:
-            tail = _ties_lower_tail([t for t, _ in ties], n_a, two_u_a)
+            hits, total = _ties_lower_tail(tuple(ties), n_a, two_u_a)
         else:
-            tail = _ties_lower_tail([t for t, _ in ties], n_b, two_u_b)
-        return min(1.0, float(2 * tail)), "exact-ties"
+            hits, total = _ties_lower_tail(tuple(ties), n_b, two_u_b)
+        return min(1.0, 2 * hits / total), "exact-ties"
 
-    tie_term = sum(t**3 - t for t, _ in ties)
+    tie_term = sum(t**3 - t for t in ties)
     return _normal_pvalue(two_u_a / 2, n_a, n_b, tie_term), "normal"
 
 
@@ -495,21 +520,6 @@ def _normal_pvalue(u: float, n_a: int, n_b: int, tie_term: int) -> float:
     # so p(a, b) == p(b, a) to the last bit.
     numer = abs(u - mu) - 0.5 if u != mu else 0.0
     return min(1.0, math.erfc(numer / sigma / math.sqrt(2)))
-
-
-def _tie_groups(xs: list[float], ys: list[float]) -> list[tuple[int, int]]:
-    """Runs of equal values in the merged sorted samples: (run length, how many from xs)."""
-    groups: list[tuple[int, int]] = []
-    i = j = 0
-    while i < len(xs) or j < len(ys):
-        v = xs[i] if j >= len(ys) or (i < len(xs) and xs[i] <= ys[j]) else ys[j]
-        i0, j0 = i, j
-        while i < len(xs) and xs[i] == v:
-            i += 1
-        while j < len(ys) and ys[j] == v:
-            j += 1
-        groups.append(((i - i0) + (j - j0), i - i0))
-    return groups
 
 
 @lru_cache(maxsize=256)
@@ -535,37 +545,57 @@ def _no_ties_cdf(m: int, n: int) -> tuple[int, ...]:
     return tuple(cumulative)
 
 
-def _ties_lower_tail(groups: Sequence[int], n_pick: int, two_u_obs: int) -> Fraction:
-    """P(2U <= two_u_obs) for a sample of `n_pick` of the ranked values with these ties.
+def _ties_lower_tail(groups: tuple[int, ...], n_pick: int, two_u_obs: int) -> tuple[int, int]:
+    """P(2U <= two_u_obs) for a sample of `n_pick` of the ranked values with these tie
+    groups (sizes in rank order), as (rankings in the tail, all rankings); the tail is
+    below the centre (the caller takes the sample with the smaller U).
 
-    Every choice of which n_pick positions form the sample is equally likely; within
-    a tie group only the count r taken matters (C(t, r) ways), and each value taken
-    adds the group's doubled mid-rank to 2R = 2U + n_pick(n_pick + 1). The counts per
-    value of 2R are kept as the 64-bit digits of one big integer per number taken, so
-    the convolution over groups runs in C; digits above the tail are masked off.
+    The counts of 2U are the digits of one big integer (`_ties_u_counts`, cached by
+    tie pattern); the tail is the sum of its low digits, which is that part of the
+    integer modulo (base - 1), as the digit sum stays below the base.
     """
     total = sum(groups)
-    if math.comb(total, n_pick) >= 1 << _DIGIT_BITS:
+    rankings = math.comb(total, n_pick)
+    if rankings >= 1 << _DIGIT_BITS:
         raise ValueError("sample too large for the exact U distribution with ties")
-    limit = two_u_obs + n_pick * (n_pick + 1)  # largest 2R in the tail
-    if limit < 0:
-        return Fraction(0)
-    mask = (1 << ((limit + 1) * _DIGIT_BITS)) - 1
-    polys = [1] + [0] * n_pick  # polys[j]: generating function of 2R with j taken
+    if two_u_obs < 0:
+        return 0, rankings
+    counts, bits = _ties_u_counts(groups, n_pick)
+    tail = counts & ((1 << ((two_u_obs + 1) * bits)) - 1)
+    return tail % ((1 << bits) - 1), rankings
+
+
+@lru_cache(maxsize=4096)
+def _ties_u_counts(groups: tuple[int, ...], n_pick: int) -> tuple[int, int]:
+    """The number of rankings per value of 2U below the centre, as the `bits`-bit digits
+    of one integer: digit d counts the rankings with 2U = d.
+
+    Every choice of which n_pick positions form the sample is equally likely; within
+    a tie group of size t only the count r taken matters (C(t, r) ways), and each
+    value taken adds the group's doubled mid-rank to 2R. Polynomials in 2R, one per
+    number j of values taken so far, are convolved group by group with big-integer
+    shifts and additions (in C). Polynomial j is kept shifted down by j(j + 1), the
+    least 2R of j values, so that at the end digit d is 2U = 2R - n(n + 1) itself;
+    digits from the centre n_a n_b up are never asked for and are dropped.
+    """
+    total = sum(groups)
+    bits = math.comb(total, min(n_pick, total // 2)).bit_length() + 1
+    mask = (1 << (n_pick * (total - n_pick) * bits)) - 1
+    polys = [1] + [0] * n_pick
     start = 0
     for size in groups:
-        two_mid = 2 * start + size + 1
-        nxt = [0] * (n_pick + 1)
-        for taken, poly in enumerate(polys):
+        nxt = polys.copy()  # r = 0: nothing taken from this group
+        for j in range(min(start, n_pick) + 1):
+            poly = polys[j]
             if not poly:
                 continue
-            for r in range(min(size, n_pick - taken) + 1):
-                nxt[taken + r] += (poly * math.comb(size, r)) << (r * two_mid * _DIGIT_BITS)
-        polys = [p & mask for p in nxt]
+            free = 2 * (start - j) + size
+            for r in range(1, min(size, n_pick - j) + 1):
+                term = poly * math.comb(size, r) if r < size else poly
+                nxt[j + r] += (term << (r * (free - r) * bits)) & mask
+        polys = nxt
         start += size
-    digits = polys[n_pick].to_bytes((limit + 1) * _DIGIT_BITS // 8, sys.byteorder)
-    hits = sum(memoryview(digits).cast("Q"))
-    return Fraction(hits, math.comb(total, n_pick))
+    return polys[n_pick], bits
 
 
 # ---------------------------------------------------------------------------
@@ -583,6 +613,8 @@ def go_float(x: float) -> str:
         return "+Inf" if x > 0 else "-Inf"
     if x == 0:
         return "-0" if math.copysign(1, x) < 0 else "0"
+    from decimal import Decimal  # for warnings only: imported on first use
+
     sign, digits, exponent = Decimal(repr(x)).normalize().as_tuple()
     assert isinstance(exponent, int)
     mant = "".join(map(str, digits))
@@ -604,8 +636,9 @@ def _sign(x: float) -> int:
 
 
 def _sorted_values(values: Sequence[float], name: str) -> list[float]:
-    xs = sorted(float(v) for v in values)
-    if any(math.isnan(x) for x in xs):
+    xs = sorted(map(float, values))
+    total = sum(xs)  # NaN if a value is NaN (or +Inf meets -Inf): then look closer
+    if total != total and any(math.isnan(x) for x in xs):
         raise ValueError(f"{name} contains NaN")
     return xs
 

@@ -17,6 +17,7 @@ without building a record per line; `read_records` yields the records.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -38,6 +39,7 @@ from benchlens.results.grammar import (
 )
 from benchlens.results.model import (
     BenchmarkKey,
+    BenchmarkSamples,
     Location,
     Record,
     Result,
@@ -72,6 +74,24 @@ _values: dict[str, float] = {}
 _counts: dict[str, int] = {}
 #: Normalised units (and their powers of ten, None if all 0) per spelling of a line's units.
 _layouts: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[int, ...] | None]] = {}
+
+
+def _plain(texts: list[str], values: list[float | None]) -> bool:
+    """Fill the missing `values` of `texts` when they are all plain decimals (digits, at
+    most one dot: read alike by Go and Python), remembering them so that repeated values
+    are one object; False (a value needs the full grammar) leaves `values` unusable."""
+    joined = "".join(texts)
+    if not (joined.replace(".", "").isdigit() and joined.isascii()):
+        return False
+    if len(_values) >= _MAX_CACHED:
+        _values.clear()
+    for i, value in enumerate(values):
+        if value is None:
+            try:
+                values[i] = _values[texts[i]] = float(texts[i])
+            except ValueError:  # "1..2"
+                return False
+    return True
 
 
 def parse_value(text: str) -> float:
@@ -127,6 +147,8 @@ class _ResultParser:
         self.config: dict[str, str] = {"pkg": package} if package else {}
         self._frozen = frozen_config(self.config)
         self._keys: dict[str, BenchmarkKey] = {}
+        #: The samples of each printed name in the ResultSet being loaded (feed_block).
+        self._benches: dict[str, BenchmarkSamples] = {}
         self._units_seen: dict[tuple[str, str], str] = {}
 
     def _set_config(self, key: str, value: str) -> None:
@@ -137,6 +159,7 @@ class _ResultParser:
         self._frozen = frozen_config(self.config)
         if key == "pkg":
             self._keys = {}
+            self._benches = {}
 
     def feed(self, line: str | None, lineno: int, sink: _Sink) -> None:
         """One line (without its newline; None: a line too long to read) into `sink`."""
@@ -153,6 +176,57 @@ class _ResultParser:
             kv = parse_config_line(line)
             if kv is not None:
                 self._set_config(*kv)
+
+    def feed_block(
+        self, lines: list[str | None], lineno: int, results: ResultSet, plain: bool
+    ) -> None:
+        """Lines numbered from `lineno + 1` into `results`. Result lines whose name,
+        count, units and values were all seen before take a fast path; any other
+        line goes through `feed`, which also fills those caches."""
+        keys, counts, layouts, cache = self._keys, _counts, _layouts, _values
+        benches = self._benches
+        benchmarks = results.benchmarks
+        config = self._frozen
+        merged = results._last_config is config
+        for line in lines:
+            lineno += 1
+            if plain and line is not None and line.startswith("Benchmark"):
+                fields = line.split()
+                n = len(fields)
+                if n >= 4 and not n & 1:
+                    raw = fields[0]
+                    bench = benches.get(raw)
+                    if bench is None:
+                        key = keys.get(raw)
+                        bench = benchmarks.get(key) if key is not None else None
+                        if bench is not None:
+                            benches[raw] = bench
+                    count = fields[1]
+                    iterations = counts.get(count)
+                    if iterations is None and count.isdigit() and len(count) < 19:
+                        iterations = int(count) if count.isascii() else None
+                    layout = layouts.get(tuple(fields[3::2]))
+                    if (
+                        bench is not None
+                        and iterations is not None
+                        and layout is not None
+                        and layout[1] is None
+                        and merged
+                        and len(line) <= MAX_LINE
+                    ):
+                        texts = fields[2::2]
+                        lists = list(map(bench.samples.get, layout[0]))
+                        values = [cache.get(text) for text in texts]
+                        if None not in lists and (None not in values or _plain(texts, values)):
+                            any(map(list.append, lists, values))  # type: ignore[arg-type]
+                            bench.iterations.append(iterations)
+                            bench.config = config
+                            continue
+            if line is not None and line.endswith("\r"):
+                line = line[:-1]
+            self.feed(line, lineno, results)
+            keys, benches, config = self._keys, self._benches, self._frozen
+            merged = results._last_config is config
 
     def _result(self, line: str, lineno: int, sink: _Sink) -> None:
         fields = line.split() if _NOT_GO_SPACE.search(line) is None else split_fields(line)
@@ -291,36 +365,46 @@ class _Records:
 # Lines
 
 
-def _block_lines(stream: BinaryIO, limit: int) -> Iterator[str | None]:
-    """The `\\n`-separated lines of a byte stream, decoded as UTF-8 (bad bytes replaced),
-    without the newline; None in place of a line longer than `limit` bytes, which is
-    skipped without being held."""
+Block = tuple[list[str | None], bool]
+
+
+def _byte_blocks(stream: BinaryIO, limit: int) -> Iterator[Block]:
+    """The `\\n`-separated lines of a byte stream, a block at a time, decoded as UTF-8
+    (bad bytes replaced), without the newline; None in place of a line longer than
+    `limit` bytes, which is skipped without being held. The flag says that the block
+    holds no character that Python's str.split() takes for white space and Go does not."""
     pending = b""
     skipping = False
     while block := stream.read(_BLOCK):
         start = 0
+        lines: list[str | None] = []
         if skipping:
             first = block.find(b"\n")
             if first < 0:
                 continue
-            yield None
+            lines.append(None)
             skipping = False
             start = first + 1
         last = block.rfind(b"\n", start)
         if last < 0:
             pending += block[start:]
+            plain = True
         else:
             chunk = pending + block[start:last] if pending else block[start:last]
             pending = block[last + 1 :]
-            for line in chunk.decode("utf-8", "replace").split("\n"):
-                yield line if len(line) <= limit else None
+            text = chunk.decode("utf-8", "replace")
+            plain = _NOT_GO_SPACE.search(text) is None
+            lines += (line if len(line) <= limit else None for line in text.split("\n"))
         if len(pending) > limit:
             pending = b""
             skipping = True
+        if lines:
+            yield lines, plain
     if skipping:
-        yield None
+        yield [None], True
     elif pending:
-        yield pending.decode("utf-8", "replace")
+        text = pending.decode("utf-8", "replace")
+        yield [text], _NOT_GO_SPACE.search(text) is None
 
 
 def _text_stream_lines(stream: IO[str], limit: int) -> Iterator[str | None]:
@@ -515,47 +599,59 @@ def _open_regular(path: Path) -> BinaryIO:
 
 
 class _Guarded:
-    """Lines of a file whose I/O errors become ResultsFileError naming file and line."""
+    """Blocks of lines of a file whose I/O errors become ResultsFileError naming file and line."""
 
     def __init__(self, path: Path, stream: BinaryIO) -> None:
         self.path = path
-        self.lines = _block_lines(stream, MAX_JSON_LINE)
+        self.blocks = _byte_blocks(stream, MAX_JSON_LINE)
         self.count = 0
 
-    def __iter__(self) -> Iterator[str | None]:
+    def __iter__(self) -> Iterator[Block]:
         return self
 
-    def __next__(self) -> str | None:
+    def __next__(self) -> Block:
         try:
-            line = next(self.lines)
+            block = next(self.blocks)
         except OSError as exc:
             raise ResultsFileError(
                 f"{self.path}:{self.count + 1}: read error: {exc.strerror or exc}"
             ) from exc
-        self.count += 1
-        return line
+        self.count += len(block[0])
+        return block
+
+
+def _lines_of(blocks: Iterable[Block]) -> Iterator[str | None]:
+    for lines, _ in blocks:
+        yield from lines
 
 
 def read_records(path: str | Path) -> Iterator[Record]:
     """Records of a results file of either format, streamed; raises ResultsFileError."""
     p = Path(path)
     with _open_regular(p) as stream:
-        yield from _records_of(_Guarded(p, stream), str(p))
+        yield from _records_of(_lines_of(_Guarded(p, stream)), str(p))
 
 
-def _load_lines(lines: Iterator[str | None], results: ResultSet) -> ResultSet:
-    head, is_json = _split_head(lines)
-    every = _chain(head, lines)
+def _load_blocks(blocks: Iterator[Block], results: ResultSet) -> ResultSet:
+    """Every block into `results`: the format is decided by the first non-blank line."""
+    head: list[Block] = []
+    is_json = None
+    for block in blocks:
+        head.append(block)
+        first = next((line for line in block[0] if line is None or line.strip()), "")
+        if first != "":
+            is_json = first is not None and looks_like_test2json(first)
+            break
+    every = itertools.chain(head, blocks)
     if is_json:
-        for _ in _feed_test2json(every, results.source, results):
+        for _ in _feed_test2json(_lines_of(every), results.source, results):
             pass
-    else:
-        parser = _ResultParser(results.source)
-        feed = parser.feed
-        for lineno, line in enumerate(every, start=1):
-            if line is not None and line.endswith("\r"):
-                line = line[:-1]
-            feed(line, lineno, results)
+        return results
+    parser = _ResultParser(results.source)
+    lineno = 0
+    for lines, plain in every:
+        parser.feed_block(lines, lineno, results, plain)
+        lineno += len(lines)
     return results
 
 
@@ -563,7 +659,7 @@ def load_results(path: str | Path) -> ResultSet:
     """A whole results file gathered into a `ResultSet` (samples per benchmark)."""
     p = Path(path)
     with _open_regular(p) as stream:
-        return _load_lines(_Guarded(p, stream), ResultSet(str(path)))
+        return _load_blocks(_Guarded(p, stream), ResultSet(str(path)))
 
 
 def load_text(text: str, source: str = "<text>") -> ResultSet:
@@ -571,5 +667,5 @@ def load_text(text: str, source: str = "<text>") -> ResultSet:
     parts = text.split("\n")
     if parts and not parts[-1]:
         parts.pop()
-    lines = (line if len(line) <= MAX_JSON_LINE else None for line in parts)
-    return _load_lines(lines, ResultSet(source))
+    lines = [line if len(line) <= MAX_JSON_LINE else None for line in parts]
+    return _load_blocks(iter([(lines, _NOT_GO_SPACE.search(text) is None)]), ResultSet(source))
