@@ -8,7 +8,7 @@ BIN     := $(VENV)/bin
 EXAMPLE := examples
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test setup system-deps lint typecheck pytest bench clean \
+.PHONY: demo test setup system-deps lint typecheck pytest bench fuzz clean \
 	vscode-build vscode-unit vscode-package vscode-e2e vscode-test vscode-system-deps
 
 $(VENV)/.installed: pyproject.toml
@@ -49,9 +49,14 @@ pytest: setup system-deps
 
 test: lint typecheck vscode-test pytest
 
+# Property-based fuzzing of every input reader (issue 10): 17,000 inputs for each of the
+# six targets of tests/unit/test_fuzz.py; `make test` runs the same tests with 40 each.
+fuzz: setup
+	BENCHLENS_FUZZ_EXAMPLES=17000 $(BIN)/pytest -q -p no:cacheprovider --hypothesis-show-statistics tests/unit/test_fuzz.py
+
+# One table: every figure of benchmarks/*.py against its reference, timed in the same run.
 bench: setup
-	$(PY) benchmarks/index_bench.py
-	$(PY) benchmarks/lsp_latency.py
+	$(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -30,6 +31,9 @@ from typing import Any
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 from pygls.protocol import LanguageServerProtocol
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import Row
 
 TARGET_BEYOND_DEBOUNCE_MS = 100.0
 MODULE = "example.com/latency"
@@ -235,13 +239,33 @@ def main() -> int:
     parser.add_argument("--debounce-ms", type=int, default=200)
     parser.add_argument("--server-log", help="the server's debug log (timings per reload)")
     parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON row for `make bench` (exit 1 on a miss)"
+    )
     args = parser.parse_args()
 
-    latencies = asyncio.run(measure(args))
+    with contextlib.redirect_stdout(sys.stderr if args.json else sys.stdout):
+        latencies = asyncio.run(measure(args))
     median = statistics.median(latencies)
     p90 = statistics.quantiles(latencies, n=10)[-1] if len(latencies) > 1 else median
     beyond = median - args.debounce_ms
     ok = beyond <= TARGET_BEYOND_DEBOUNCE_MS
+    if args.json:
+        row = Row(
+            figure=f"results change → diagnostics ({args.benchmarks:,} benchmarks)",
+            value=beyond,
+            unit="ms beyond the debounce",
+            reference=f"debounce {args.debounce_ms} ms",
+            reference_value=float(args.debounce_ms),
+            ratio=None,
+            target=f"≤ {TARGET_BEYOND_DEBOUNCE_MS:.0f} ms",
+            met=ok,
+            runs=len(latencies),
+            value_min=min(latencies) - args.debounce_ms,
+            value_max=max(latencies) - args.debounce_ms,
+        )
+        print(row.to_json())
+        return 0 if ok else 1
     print(
         f"rewrite of a {args.benchmarks}-benchmark results file → publishDiagnostics "
         f"({args.files} files), {len(latencies)} rewrites:"

@@ -431,3 +431,23 @@ def test_half_typed_code_in_the_editor(names_copy: Path) -> None:
     assert len(index.functions_in_file(path)) == 10
     res = index.resolve(HASH, "BenchmarkLiteral/alpha")
     assert (res.kind, res.line) == (RUN, marker_line(HASH_TEST, "lit-alpha"))
+
+
+def test_edits_to_a_file_whose_parse_has_errors_keep_answers_exact(names_copy: Path) -> None:
+    """A file tree-sitter cannot parse whole (Go 1.26's `new(expr)`, as in the 351 KiB
+    encoding/json/v2/arshal_test.go) is re-parsed declaration by declaration on a change;
+    the answers are those of a fresh full parse of the same text."""
+    path = names_copy / "hash" / "hash_test.go"
+    index = WorkspaceIndex([names_copy])
+    index.build()
+    text = path.read_text() + "\nfunc helper() *int64 { return new(int64(3)) }\n"
+    index.update_document(path, text)
+    for i in range(3):
+        text = text.replace(f'"fixed{i - 1 if i else ""}"', f'"fixed{i}"')
+        text = text.replace("func BenchmarkLiteral", f"// edit {i}\nfunc BenchmarkLiteral")
+        index.update_document(path, text)
+        assert index.resolve(HASH, f"BenchmarkTable/fixed{i}").run_site is not None
+        fresh = WorkspaceIndex([names_copy])
+        fresh.update_document(path, text)
+        assert index.functions_in_file(path) == fresh.functions_in_file(path)
+        assert index.run_sites_in_file(path) == fresh.run_sites_in_file(path)

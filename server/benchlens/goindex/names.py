@@ -14,6 +14,9 @@ import codecs
 import re
 import unicodedata
 
+# The one rule of what a benchmark name is, shared with the results reader and the runner.
+from benchlens.results.grammar import is_benchmark_name
+
 __all__ = [
     "ANY_ELEMENT",
     "decode_go_string",
@@ -98,13 +101,6 @@ _META = frozenset("\\.+*?()|[]{}^$")
 def go_quote_meta(text: str) -> str:
     """regexp.QuoteMeta: escapes valid in both Go RE2 and Python `re`."""
     return "".join("\\" + ch if ch in _META else ch for ch in text)
-
-
-def is_benchmark_name(name: str) -> bool:
-    """The `go test` rule: `Benchmark` alone or followed by a rune that is not lower case."""
-    if not name.startswith("Benchmark"):
-        return False
-    return len(name) == 9 or unicodedata.category(name[9]) != "Ll"
 
 
 # --- Go string literals ------------------------------------------------------------------

@@ -1,0 +1,134 @@
+"""Shared by the performance scripts: whole processes timed against a reference in the same
+run, alternating (A B A B ...), and the one row format that `make bench` prints.
+
+A row is one JSON object: `{"figure", "value", "unit", "reference", "reference_value",
+"ratio", "target", "met"}` (value and reference_value are medians; `ratio` the median of
+the per-pair ratios A/B, so a machine whose speed drifts during the run moves both sides
+of each pair alike), with `runs` and the `min`/`max` of value and ratio when known.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHSTAT = ROOT.parent / "shared" / "tools" / "benchstat" / "benchstat-linux-amd64"
+
+
+@dataclass
+class Row:
+    figure: str
+    value: float | None
+    unit: str
+    reference: str
+    reference_value: float | None
+    ratio: float | None
+    target: str
+    met: bool | None
+    runs: int = 0
+    value_min: float | None = None
+    value_max: float | None = None
+    ratio_min: float | None = None
+    ratio_max: float | None = None
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        extra = data.pop("extra")
+        return json.dumps({**data, **extra}, ensure_ascii=False)
+
+
+def benchlens_command() -> list[str]:
+    """`benchlens` as a user runs it: the venv's console script, else the module."""
+    script = Path(sys.executable).parent / "benchlens"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "benchlens"]
+
+
+def benchstat() -> Path | None:
+    """The reference benchstat binary (a yardstick only), or None when it is not here."""
+    found = os.environ.get("BENCHSTAT")
+    if found:
+        return Path(found)
+    return BENCHSTAT if BENCHSTAT.exists() else None
+
+
+def time_process(argv: Sequence[str], cwd: Path | None = None) -> float:
+    """Wall seconds of one whole process, its output discarded; raises on failure to start."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        list(argv), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
+    elapsed = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}")
+    return elapsed
+
+
+def alternate(
+    a: Callable[[], float], b: Callable[[], float], runs: int, warmup: int = 1
+) -> tuple[list[float], list[float]]:
+    """Time `a` and `b` in turn, `runs` times each after `warmup` unrecorded pairs."""
+    for _ in range(warmup):
+        a()
+        b()
+    times_a: list[float] = []
+    times_b: list[float] = []
+    for _ in range(runs):
+        times_a.append(a())
+        times_b.append(b())
+    return times_a, times_b
+
+
+def ratio_row(
+    figure: str,
+    reference: str,
+    times_a: list[float],
+    times_b: list[float],
+    target: float,
+    unit: str = "ms",
+    scale: float = 1e3,
+) -> Row:
+    """A row for A against B with the per-pair ratios; met when the median ratio <= target."""
+    ratios = [x / y for x, y in zip(times_a, times_b, strict=True)]
+    median_ratio = statistics.median(ratios)
+    return Row(
+        figure=figure,
+        value=statistics.median(times_a) * scale,
+        unit=unit,
+        reference=reference,
+        reference_value=statistics.median(times_b) * scale,
+        ratio=median_ratio,
+        target=f"≤ {target:g}×",
+        met=median_ratio <= target,
+        runs=len(times_a),
+        value_min=min(times_a) * scale,
+        value_max=max(times_a) * scale,
+        ratio_min=min(ratios),
+        ratio_max=max(ratios),
+    )
+
+
+def emit(rows: Sequence[Row], as_json: bool) -> int:
+    """Print the rows (JSON lines or readable text); 1 when a target was missed."""
+    for row in rows:
+        if as_json:
+            print(row.to_json(), flush=True)
+        else:
+            value = "—" if row.value is None else f"{row.value:.1f} {row.unit}"
+            ref = "" if row.reference_value is None else f"{row.reference_value:.1f} {row.unit}"
+            ratio = "" if row.ratio is None else f"{row.ratio:.2f}×"
+            state = {True: "met", False: "MISSED", None: "skipped"}[row.met]
+            print(f"{row.figure}: {value} vs {row.reference} {ref} {ratio} ({row.target}) {state}")
+            if row.note:
+                print(f"  {row.note}")
+    return 1 if any(row.met is False for row in rows) else 0
