@@ -23,7 +23,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import make_goroot_workspace, write_pair
-from timing import Row, alternate, benchlens_command, benchstat, emit, ratio_row, time_process
+from timing import (
+    Row,
+    alternate,
+    benchlens_command,
+    benchstat,
+    cpu_ratio,
+    emit,
+    ratio_row,
+    time_process,
+)
 
 COMPARE_TARGET = 1.0
 CHECK_TARGET = 1.5
@@ -72,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             times_b,
             COMPARE_TARGET,
         )
+        row.extra["cpu_ratio"] = cpu_ratio()
         rows.append(row)
         emit([row], args.json)
     if not args.no_check:
@@ -90,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             times_b,
             CHECK_TARGET,
         )
+        row.extra["cpu_ratio"] = cpu_ratio()
         rows.append(row)
         emit([row], args.json)
     return 1 if any(row.met is False for row in rows) else 0

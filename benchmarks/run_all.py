@@ -3,11 +3,12 @@
     python benchmarks/run_all.py [--only NAME[,NAME]] [--runs N]
 
 Runs each script here that measures something (all but `generate.py`,
-`timing.py` and this one) with `--json`: each prints one JSON object per row,
-`{"figure", "value", "unit", "reference", "reference_value", "ratio", "target",
-"met"}` (plus `runs` and min/max when known), and exits non-zero when one of
-its targets is missed. Every figure is timed against its reference in the
-same run, alternating. Prints one table (median, with min–max of the runs)
+`timing.py`, this one and modules whose name starts with `_`) with `--json`:
+each prints one JSON object per row, `{"figure", "value", "unit", "reference",
+"reference_value", "ratio", "target", "met"}` (plus `runs` and min/max when
+known; `timing.py` has the row type and the alternating timer), and exits
+non-zero when one of its targets is missed. Every figure is timed against its
+reference in the same run, alternating. Prints one table (median, with min–max of the runs)
 and exits 1 when a target is missed or a script fails.
 """
 
@@ -28,7 +29,9 @@ TAKES_RUNS = {"compare_bench.py", "index_bench.py"}
 
 
 def scripts(only: set[str] | None) -> list[Path]:
-    found = sorted(p for p in HERE.glob("*.py") if p.name not in NOT_SCRIPTS)
+    found = sorted(
+        p for p in HERE.glob("*.py") if p.name not in NOT_SCRIPTS and not p.name.startswith("_")
+    )
     return [p for p in found if only is None or p.stem in only or p.name in only]
 
 
@@ -80,7 +83,12 @@ def table(rows: list[dict[str, Any]]) -> str:
                 _num(row.get("value"), unit) + _spread(row, "value"),
                 f"{row.get('reference', '')}: {_num(row.get('reference_value'), unit)}",
                 (f"{ratio:.2f}×" if isinstance(ratio, int | float) else "—")
-                + _spread(row, "ratio"),
+                + _spread(row, "ratio")
+                + (
+                    f"; CPU {row['cpu_ratio']:.2f}×"
+                    if isinstance(row.get("cpu_ratio"), int | float)
+                    else ""
+                ),
                 str(row.get("target", "")),
                 {True: "yes", False: "NO", None: "skipped"}.get(met, str(met)),
             )

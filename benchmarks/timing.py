@@ -62,13 +62,21 @@ def benchstat() -> Path | None:
     return BENCHSTAT if BENCHSTAT.exists() else None
 
 
+#: CPU seconds (user + system) of every process timed by `time_process`, in order.
+CPU_SECONDS: list[float] = []
+
+
 def time_process(argv: Sequence[str], cwd: Path | None = None) -> float:
-    """Wall seconds of one whole process, its output discarded; raises on failure to start."""
+    """Wall seconds of one whole process, its output discarded (its CPU seconds are
+    appended to CPU_SECONDS); raises when it fails (exit status other than 0 or 1)."""
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        list(argv), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    proc = subprocess.Popen(
+        list(argv), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    CPU_SECONDS.append(usage.ru_utime + usage.ru_stime)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}")
     return elapsed
@@ -83,10 +91,19 @@ def alternate(
         b()
     times_a: list[float] = []
     times_b: list[float] = []
+    del CPU_SECONDS[:]
     for _ in range(runs):
         times_a.append(a())
         times_b.append(b())
     return times_a, times_b
+
+
+def cpu_ratio() -> float | None:
+    """The median per-pair CPU ratio A/B of the last `alternate` of two processes."""
+    pairs = list(zip(CPU_SECONDS[::2], CPU_SECONDS[1::2], strict=False))
+    if not pairs or any(b <= 0 for _, b in pairs):
+        return None
+    return statistics.median(a / b for a, b in pairs)
 
 
 def ratio_row(

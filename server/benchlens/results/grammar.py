@@ -157,6 +157,8 @@ class BadMeasurement(ValueError):
 
 def parse_measurement(text: str) -> float:
     """A Go `ParseFloat` value; raises BadMeasurement (invalid syntax, out of range, NaN)."""
+    if text.replace(".", "", 1).isdigit() and text.isascii():
+        return float(text)  # digits with at most one dot: the common case, read alike
     if _DECIMAL.fullmatch(text):
         value = float(text)
         if math.isinf(value):
