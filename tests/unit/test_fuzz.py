@@ -265,6 +265,14 @@ _toml_docs = st.one_of(
         ),
         max_size=6,
     ).map(lambda d: "\n".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in d.items())),
+    st.sampled_from(  # issue 10 item 7: nesting thousands deep, 5,000 digits, a NUL in a path
+        [
+            "a = " + "[" * 3000 + "]" * 3000,
+            "x = " + "{ a = " * 2000 + "1" + " }" * 2000,
+            "alpha = " + "9" * 5000,
+            '[paths]\nbaseline = "a\\u0000b"',
+        ]
+    ),
 )
 
 
