@@ -99,7 +99,7 @@ vscode-package: $(VSIX)
 vscode-e2e: vscode-package vscode-system-deps setup
 	@cs=$$($(EXT)/scripts/install-code-server.sh $(CODE_SERVER_VERSION)) || cs=""; \
 	godir=$$($(PY) -c 'import go, os; print(os.path.join(os.path.dirname(go.__file__), "bin"))'); \
-	cd $(EXT) && BENCHLENS_CODE_SERVER="$$cs" BENCHLENS_GO_DIR="$$godir" \
+	cd $(EXT) && BENCHLENS_CODE_SERVER="$$cs" BENCHLENS_GO_DIR="$$godir" BENCHLENS_TEST_PYTHON=$(abspath $(PY)) \
 	  BENCHLENS_VSIX=$(abspath $(VSIX)) BENCHLENS_E2E_ARTIFACTS=$(abspath build/vscode-e2e) \
 	  npm run --silent test:e2e
 

@@ -25,6 +25,14 @@ import {
 const TEST_FILE = "kafka/handler/handler_test.go";
 const SMALL_LINE = 70; // `b.Run("small", ...)` in BenchmarkProduce
 const SMALL = 'b.Run("small"';
+const LARGE_LINE = 73; // `b.Run("large", ...)`
+
+/** Run a command from the palette by its title. */
+async function palette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press("Control+Shift+P");
+  await page.keyboard.type(title);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().click({ timeout: 30_000 });
+}
 
 describe("benchlens in a real VS Code (code-server)", function () {
   let bench: Workbench;
@@ -137,6 +145,56 @@ describe("benchlens in a real VS Code (code-server)", function () {
     await shot(page, "05-after-run");
   });
 
+  it("runs the benchmark at the cursor from the palette (its own command id)", async function () {
+    this.timeout(300_000);
+    await page.keyboard.press("Escape");
+    await openFile(page, TEST_FILE, LARGE_LINE);
+    await palette(page, "benchlens: Run Benchmark at Cursor");
+    const row = page.locator(".markers-panel .monaco-list-row", { hasText: /Produce\/large.*n=6\+2/ });
+    await row.first().waitFor({ timeout: 240_000 });
+  });
+
+  it("saves the baseline from the palette: the status bar says no regressions", async () => {
+    await palette(page, "benchlens: Save Current Results as Baseline");
+    await page.locator(".statusbar-item", { hasText: "no regressions" }).waitFor({ timeout: 60_000 });
+    const baseline = fs.readFileSync(path.join(workspace, "benchmark_results", "baseline.txt"), "utf8");
+    const current = fs.readFileSync(path.join(workspace, "benchmark_results", "current.txt"), "utf8");
+    assert.ok(baseline.endsWith(current));
+    // the lenses follow: baseline == current, so no 🔴 any more
+    const deadline = Date.now() + 30_000;
+    let lens = "🔴";
+    while (lens.includes("🔴")) {
+      assert.ok(Date.now() < deadline, `the lens still says ${lens} after the baseline was saved`);
+      await page.waitForTimeout(500);
+      lens = await lensAbove(page, 'b.Run("large"')
+        .then((found) => found.innerText())
+        .catch(() => "🔴");
+    }
+    assert.match(lens, /✅/);
+    await shot(page, "06-baseline-saved");
+  });
+
+  it("restarts on benchlens.interpreter: a Python with benchlens installed is used", async function () {
+    const python = process.env.BENCHLENS_TEST_PYTHON;
+    if (!python) {
+      console.log("    skipped: BENCHLENS_TEST_PYTHON not set");
+      this.skip();
+    }
+    const settings = path.join(workspace, ".vscode", "settings.json");
+    const current = JSON.parse(fs.readFileSync(settings, "utf8"));
+    fs.writeFileSync(settings, JSON.stringify({ ...current, "benchlens.interpreter": python }));
+    const deadline = Date.now() + 60_000;
+    while (!/starting the server \(settings changed/.test(benchlensLog(server))) {
+      assert.ok(Date.now() < deadline, "no restart after benchlens.interpreter changed");
+      await page.waitForTimeout(500);
+    }
+    while (!/server: benchlens [\d.]+ in benchlens.interpreter/.test(benchlensLog(server))) {
+      assert.ok(Date.now() < deadline, "the interpreter's benchlens was not used");
+      await page.waitForTimeout(500);
+    }
+    await page.locator(".statusbar-item", { hasText: "no regressions" }).waitFor({ timeout: 60_000 });
+  });
+
   it("registers no command twice (palette ids apart from the server's)", async () => {
     const logs = server.logFiles().map((f) => fs.readFileSync(f, "utf8")).join("\n");
     assert.doesNotMatch(logs, /command '[^']*' already exists/i);
@@ -178,13 +236,11 @@ describe("benchlens in Restricted Mode (workspace trust)", function () {
     assert.match(lens, /🔴 ns\/op/);
     assert.doesNotMatch(lens, /run benchmark|profile/);
     assert.match(benchlensLog(bench.server), /starting the server \(activation; workspace not trusted\)/);
-    await shot(page, "06-restricted-mode");
+    await shot(page, "07-restricted-mode");
   });
 
   it("restarts the server trusted when trust is granted: the run lens appears", async () => {
-    await page.keyboard.press("Control+Shift+P");
-    await page.keyboard.type("Manage Workspace Trust");
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Manage Workspace Trust" }).first().click();
+    await palette(page, "Manage Workspace Trust");
     await page.getByRole("button", { name: /^Trust( Folder)?$/ }).first().click({ timeout: 30_000 });
     await openFile(page, TEST_FILE, SMALL_LINE);
     // The server restarts: until it answers, there are no lenses at all.
@@ -198,6 +254,6 @@ describe("benchlens in Restricted Mode (workspace trust)", function () {
         .catch(() => "");
     }
     assert.match(benchlensLog(bench.server), /starting the server \(workspace trusted; workspace trusted\)/);
-    await shot(page, "07-trusted");
+    await shot(page, "08-trusted");
   });
 });
