@@ -295,10 +295,8 @@ def _warnings(
     if test.warning:
         found.append(test.warning)
     for side, values in (("baseline", base), ("current", cur)):
-        far = stats.outliers(values)
-        if far:
-            what = "an outlier" if len(far) == 1 else f"{len(far)} outliers"
-            found.append(f"the {side} has {what} (beyond 3×IQR): a noisy run, or a noisy machine")
+        if stats.outliers(values):
+            found.append(f"outliers in the {side} (beyond 3×IQR): a noisy run, or a noisy machine")
     if noise_decided and change is not None:
         # Generic words (the row shows the numbers), so one footnote serves every such row.
         alpha = stats.go_float(test.alpha)

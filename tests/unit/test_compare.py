@@ -259,7 +259,7 @@ def test_an_outlier_and_a_spread_wider_than_the_change_are_warned_about(config: 
         results({"BenchmarkX": ns(100, 101, 99, 100, 102, 100, 101, 100)}),
         config,
     ).benchmarks
-    assert "the baseline has an outlier (beyond 3×IQR): a noisy run, or a noisy machine" in (
+    assert "outliers in the baseline (beyond 3×IQR): a noisy run, or a noisy machine" in (
         bench.metrics[0].warnings
     )
     noisy = run(

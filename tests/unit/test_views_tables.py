@@ -166,12 +166,12 @@ def test_a_sample_with_an_outlier_gets_a_footnote(config: Config) -> None:
     base = lines("BenchmarkSpiky", [100, 101, 99, 100, 102, 100, 101, 500])
     cur = lines("BenchmarkSpiky", [100, 101, 99, 100, 102, 100, 101, 100])
     comparison = comparison_of(base, cur, config)
-    expected = "the baseline has an outlier (beyond 3×IQR): a noisy run, or a noisy machine"
+    expected = "outliers in the baseline (beyond 3×IQR): a noisy run, or a noisy machine"
     assert expected in footnotes_of(render_text(comparison)).values()
     markdown = render_markdown(comparison)
-    assert "the baseline has an outlier (beyond 3×IQR)" in markdown
+    assert "outliers in the baseline (beyond 3×IQR)" in markdown
     assert expected in html_text(render_html(comparison))
-    assert "the baseline has an outlier" in hover_markdown(comparison.benchmarks[0])
+    assert "outliers in the baseline" in hover_markdown(comparison.benchmarks[0])
 
 
 def test_the_noise_that_decided_an_ok_verdict_is_said(example: Comparison) -> None:
@@ -252,3 +252,37 @@ def test_full_commits_are_shortened_and_their_marks_kept(config: Config) -> None
     base = f"commit: {sha} (modified)\n" + lines("BenchmarkA", [1, 2, 3, 4])
     comparison = comparison_of(base, lines("BenchmarkA", [1, 2, 3, 4]), config)
     assert "baseline: base.txt · commit 26f2eab31be7 (modified)" in render_text(comparison)
+
+
+def test_the_pr_comment_stays_under_githubs_limit(config: Config) -> None:
+    def side(slow: float) -> str:
+        out = []
+        for p in range(30):
+            out.append(f"pkg: example.com/big/package{p}\n")
+            for b in range(25):
+                factor = slow if b == 0 else 1.0
+                out.append(
+                    lines(
+                        f"BenchmarkOp{b}/size=4096",
+                        [v * factor for v in (100, 101, 102, 100, 101, 99)],
+                    )
+                )
+        return "".join(out)
+
+    comparison = comparison_of(side(1.0), side(2.0), config)
+    full = render_markdown(comparison, max_chars=None)
+    assert len(full) > 65_536
+    capped = render_markdown(comparison)
+    assert len(capped) <= 60_000
+    # The changed benchmarks come first and all fit; unchanged ones are left out, said so.
+    assert capped.count("🔴 Regression") == full.count("🔴 Regression") == 30
+    assert "unchanged benchmarks in" in capped and "left out to keep this under GitHub's" in capped
+    # Every footnote mark in the comment has its footnote, and no footnote is orphaned.
+    notes = footnotes_of(capped)
+    body = capped[: capped.rindex("</details>")]
+    for mark in notes:
+        assert mark in body
+    # Tight: even the changed tables are cut, whole packages at a time.
+    tight = render_markdown(comparison, max_chars=8_000)
+    assert len(tight) <= 8_000
+    assert "changed benchmarks in" in tight and tight.count("#### ") >= 1

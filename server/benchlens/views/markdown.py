@@ -30,6 +30,13 @@ from benchlens.views.table import (
     package_tables,
 )
 
+#: GitHub refuses a comment body longer than this.
+COMMENT_LIMIT = 65_536
+#: What the table may take of it: the workflow adds a line or two of its own.
+MARKDOWN_BUDGET = 60_000
+#: Kept free for what follows the tables: the left-out notes and the footnotes.
+_FOOTER_RESERVE = 4_000
+
 HEADER = (
     "| Benchmark | Metric | Baseline | Current | Change | Status |\n"
     "| --- | --- | ---: | ---: | ---: | --- |"
@@ -74,11 +81,45 @@ def _table(
     return [*(line for line in lines if line), ""]
 
 
+class _Budget:
+    """Characters left for the tables (None: no limit)."""
+
+    def __init__(self, limit: int | None, used: int) -> None:
+        self.left = None if limit is None else limit - used - _FOOTER_RESERVE
+
+    def take(self, lines: Sequence[str]) -> bool:
+        """Whether `lines` fit; they are counted when they do."""
+        if self.left is None:
+            return True
+        size = sum(len(line) + 1 for line in lines)
+        if size > self.left:
+            return False
+        self.left -= size
+        return True
+
+
+def _left_out(benchmarks: int, packages: int, what: str) -> str:
+    """Our own words (nothing untrusted): how much was left out and where it is."""
+    return (
+        f"… {benchmarks} {what} benchmark{'s' if benchmarks != 1 else ''} in {packages} "
+        f"package{'s' if packages != 1 else ''} left out to keep this under GitHub's "
+        f"{COMMENT_LIMIT:,}-character limit for a comment: `benchlens report` (the HTML "
+        "report) and `benchlens compare` show every one."
+    )
+
+
 def render_markdown(
-    comparison: Comparison, title: str = "Benchmark comparison", only_changed: bool = False
+    comparison: Comparison,
+    title: str = "Benchmark comparison",
+    only_changed: bool = False,
+    max_chars: int | None = MARKDOWN_BUDGET,
 ) -> str:
     """The summary, what was compared and how, changed benchmarks per package, the
-    unchanged ones folded, footnotes last."""
+    unchanged ones folded, footnotes last.
+
+    It is the PR comment, so it stays within `max_chars` (None: no limit): whole
+    package tables are left out from the end - unchanged ones first - and the comment
+    says how many and where to see them."""
     lines = [f"### {md_text(title)}", "", md_text(summary_line(comparison)), ""]
     if not comparison.has_baseline:
         lines += [f"> {md_text(SAVE_BASELINE_HINT)}", ""]
@@ -89,17 +130,35 @@ def render_markdown(
     warning = coverage_warning(comparison)
     if warning:
         lines += [f"> ⚠️ {md_text(warning)}", ""]
+    budget = _Budget(max_chars, sum(len(line) + 1 for line in lines))
     footnotes = Footnotes()
     tables = package_tables(comparison, only_changed=only_changed)
-    for table in tables:
-        if table.changed:
-            lines += _table(table, table.changed, True, footnotes)
+    changed = [t for t in tables if t.changed]
+    complete = True
+    for i, table in enumerate(changed):
+        saved = footnotes.checkpoint()
+        block = _table(table, table.changed, True, footnotes)
+        if not budget.take(block):
+            footnotes.rollback(saved)
+            rest = changed[i:]
+            lines += [_left_out(sum(len(t.changed) for t in rest), len(rest), "changed"), ""]
+            complete = False
+            break
+        lines += block
     unchanged = [t for t in tables if t.unchanged]
     if unchanged:
         count = sum(len(t.unchanged) for t in unchanged)
         lines += [f"<details><summary>{count} unchanged</summary>", ""]
-        for table in unchanged:
-            lines += _table(table, table.unchanged, not table.changed, footnotes)
+        for i, table in enumerate(unchanged):
+            saved = footnotes.checkpoint()
+            block = _table(table, table.unchanged, not table.changed, footnotes)
+            if not complete or not budget.take(block):
+                footnotes.rollback(saved)
+                rest = unchanged[i:]
+                lines += [_left_out(sum(len(t.unchanged) for t in rest), len(rest), "unchanged")]
+                lines.append("")
+                break
+            lines += block
         lines += ["</details>", ""]
     if footnotes:
         lines.append("  \n".join(f"{marks([n])} {md_text(text)}" for n, text in footnotes.items()))

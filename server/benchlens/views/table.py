@@ -173,6 +173,13 @@ class Footnotes:
             out.append(number)
         return sorted(set(out))
 
+    def checkpoint(self) -> dict[str, int]:
+        return dict(self._numbers)
+
+    def rollback(self, checkpoint: dict[str, int]) -> None:
+        """Forget the notes numbered since `checkpoint` (their rows were left out)."""
+        self._numbers = dict(checkpoint)
+
     def items(self) -> list[tuple[int, str]]:
         return [(n, text) for text, n in self._numbers.items()]
 
