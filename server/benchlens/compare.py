@@ -8,7 +8,6 @@ hovers, markdown, JSON, HTML, `check` lines) only format these facts.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -227,20 +226,21 @@ def compare_metric(
     """
     base_summary = stats.summarize(base, assume_exact=info.assume_exact) if base else None
     cur_summary = stats.summarize(cur, assume_exact=info.assume_exact) if cur else None
-    delta = functools.partial(
-        MetricDelta,
-        unit=info.unit,
-        metric=info.metric,
-        better=info.better,
-        baseline=base_summary,
-        current=cur_summary,
-        baseline_samples=tuple(base),
-        current_samples=tuple(cur),
-        threshold_pct=threshold_pct,
-        improvement_pct=improvement_pct,
-    )
     if base_summary is None or cur_summary is None:
-        return delta(change_pct=None, p_value=None, status=Status.OK)
+        return MetricDelta(
+            info.unit,
+            info.metric,
+            info.better,
+            base_summary,
+            cur_summary,
+            tuple(base),
+            tuple(cur),
+            None,
+            None,
+            threshold_pct,
+            improvement_pct,
+            Status.OK,
+        )
 
     change = _change_pct(base_summary.center, cur_summary.center)
     test = stats.compare_samples(base, cur, alpha=alpha, assume_exact=info.assume_exact)
@@ -264,14 +264,23 @@ def compare_metric(
         change,
         noise_decided=beyond and not significant,
     )
-    return delta(
-        change_pct=change,
-        p_value=test.p_value,
-        status=status,
-        certain=certain,
-        low_confidence=low_confidence,
-        runs_needed=stats.min_samples_to_detect(alpha) if low_confidence else None,
-        warnings=warnings,
+    return MetricDelta(
+        info.unit,
+        info.metric,
+        info.better,
+        base_summary,
+        cur_summary,
+        tuple(base),
+        tuple(cur),
+        change,
+        test.p_value,
+        threshold_pct,
+        improvement_pct,
+        status,
+        certain,
+        low_confidence,
+        test.needed if low_confidence else None,
+        warnings,
     )
 
 
@@ -315,19 +324,18 @@ def _pair_keys(
     """current key → baseline key. Exact matches first; then a benchmark with exactly one
     procs value on each side is matched across different procs."""
     pairs = {k: k for k in current if k in baseline}
-    loose_base: dict[tuple[str, str], list[BenchmarkKey]] = {}
+    if len(pairs) == len(current):
+        return pairs  # the usual case: every current benchmark has its exact match
+    base_by_ident: dict[tuple[str, str], list[BenchmarkKey]] = {}
     for k in baseline:
-        if k not in current:
-            loose_base.setdefault((k.package, k.name), []).append(k)
-    loose_cur: dict[tuple[str, str], list[BenchmarkKey]] = {}
+        base_by_ident.setdefault((k.package, k.name), []).append(k)
+    cur_by_ident: dict[tuple[str, str], list[BenchmarkKey]] = {}
     for k in current:
-        if k not in baseline:
-            loose_cur.setdefault((k.package, k.name), []).append(k)
-    for ident, cur_keys in loose_cur.items():
-        base_keys = loose_base.get(ident, [])
-        all_base = [k for k in baseline if (k.package, k.name) == ident]
-        all_cur = [k for k in current if (k.package, k.name) == ident]
-        if len(cur_keys) == 1 and len(base_keys) == 1 and len(all_base) == 1 and len(all_cur) == 1:
+        cur_by_ident.setdefault((k.package, k.name), []).append(k)
+    for ident, cur_keys in cur_by_ident.items():
+        base_keys = base_by_ident.get(ident, [])
+        # One procs value on each side, and they differ: the same benchmark on another machine.
+        if len(cur_keys) == 1 and len(base_keys) == 1 and cur_keys[0] not in pairs:
             pairs[cur_keys[0]] = base_keys[0]
     return pairs
 
