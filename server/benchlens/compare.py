@@ -20,9 +20,9 @@ from benchlens.results.model import BenchmarkKey, BenchmarkSamples, ResultSet, S
 from benchlens.units import Better, Metric, UnitInfo, unit_info
 
 #: Configuration keys whose values must agree between the sides for their numbers to be
-#: comparable (GOMAXPROCS is the key's procs). `go`/`goversion`: the toolchain, when the
-#: runner recorded it.
-MACHINE_KEYS = ("goos", "goarch", "cpu", "go", "goversion")
+#: comparable (GOMAXPROCS is the key's procs). `goversion`: the toolchain, as `benchlens
+#: run` records it.
+MACHINE_KEYS = ("goos", "goarch", "cpu", "goversion")
 
 
 class Status(StrEnum):

@@ -286,3 +286,27 @@ def test_the_pr_comment_stays_under_githubs_limit(config: Config) -> None:
     tight = render_markdown(comparison, max_chars=8_000)
     assert len(tight) <= 8_000
     assert "changed benchmarks in" in tight and tight.count("#### ") >= 1
+
+
+def test_the_runs_provenance_is_shown_in_every_view(config: Config) -> None:
+    head = "goos: linux\ngoarch: amd64\npkg: example.com/m\nbenchlens: 0.1.0\n"
+    base = head + "commit: aaaaaaa\ngoversion: go1.24.1\n" + lines("BenchmarkA", [100] * 6)
+    cur = (
+        head + "commit: bbbbbbb (modified)\ngoversion: go1.25.0\n" + lines("BenchmarkA", [100] * 6)
+    )
+    comparison = comparison_of(base, cur, config)
+    text = render_text(comparison)
+    assert "baseline: base.txt · commit aaaaaaa · goversion go1.24.1 · benchlens 0.1.0" in text
+    assert "current: cur.txt · commit bbbbbbb (modified) · goversion go1.25.0" in text
+    assert "goversion differs: baseline go1.24.1, current go1.25.0" in text
+    assert "commit bbbbbbb (modified)" in render_markdown(comparison)
+    page = parse(render_html(comparison)).root
+    rows = {
+        tr.find("th").all_text(): [td.all_text() for td in tr.iter("td")]
+        for tr in page.find("table", "config").find("tbody").iter("tr")
+    }
+    assert rows["Go"] == ["go1.24.1", "go1.25.0"]
+    assert rows["commit"] == ["aaaaaaa", "bbbbbbb (modified)"]
+    hover = hover_markdown(comparison.benchmarks[0])
+    assert "goversion go1.25.0" in hover and "commit bbbbbbb (modified)" in hover
+    assert "goversion differs" in hover

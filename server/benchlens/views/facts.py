@@ -283,7 +283,7 @@ def side_text(info: dict[str, str] | None, source: str | None) -> str:
     parts.append(
         f"commit {short_commit(info['commit'])}" if info.get("commit") else "commit not recorded"
     )
-    for key in ("date", "go", "goversion", "benchlens"):
+    for key in ("date", "goversion", "benchlens"):
         if info.get(key):
             parts.append(f"{key} {info[key]}" if key != "date" else info[key])
     return " · ".join(parts)

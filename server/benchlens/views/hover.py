@@ -47,7 +47,7 @@ def _machine(config: Mapping[str, str], procs: int | None) -> str:
     parts = []
     if procs is not None:
         parts.append(f"GOMAXPROCS {procs}")
-    for key in ("cpu", "goos", "goarch", "commit", "date"):
+    for key in ("cpu", "goos", "goarch", "goversion", "commit", "date", "benchlens"):
         if config.get(key):
             parts.append(f"{key} {config[key]}")
     return " · ".join(md_text(p) for p in parts) or "—"

@@ -71,8 +71,10 @@ _SPARK_PAD = 3.0
 _CONFIG_ROWS = (
     ("cpu", ("cpu",)),
     ("goos/goarch", ("goos", "goarch")),
+    ("Go", ("goversion",)),
     ("commit", ("commit",)),
     ("date", ("date",)),
+    ("benchlens", ("benchlens",)),
     ("ref", ("ref",)),
     ("note", ("note",)),
 )
