@@ -8,12 +8,16 @@ directory, the time it was generated, and an atomic write next to the results
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from benchlens.compare import Comparison
 from benchlens.config import Config
+from benchlens.explain.model import Explanation
+from benchlens.explain.saved import saved_explanations
 from benchlens.history import atomic_write_text, utc_now
 from benchlens.trend import History
+from benchlens.views.explain import why_blocks
 from benchlens.views.html import render_html
 
 REPORT_NAME = "report.html"
@@ -30,14 +34,19 @@ def write_html_report(
     *,
     output: Path | None = None,
     history: History | None = None,
+    why: Sequence[Explanation] | None = None,
 ) -> Path:
     """Write the report of `comparison` atomically and return its path. `history`
-    (already loaded, as the editor keeps it) saves reading the directory again.
-    Raises OSError when the file cannot be written."""
+    (already loaded, as the editor keeps it) saves reading the directory again; `why`
+    (the saved explanations of regressions, `benchlens explain`) is read from the
+    results directory when not given. Raises OSError when the file cannot be written."""
     path = output if output is not None else report_path(config)
+    if why is None:
+        why = saved_explanations(config, comparison).explanations
     page = render_html(
         comparison,
         history=history if history is not None else History.load(config.history),
+        why=why_blocks(why),
         generated=utc_now().strftime("%Y-%m-%d %H:%M UTC"),
     )
     atomic_write_text(path, page)

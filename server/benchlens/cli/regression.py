@@ -21,7 +21,9 @@ from benchlens.cli.common import (
 )
 from benchlens.cli.run import add_run_options, run_and_store
 from benchlens.config import check_writable, relative
+from benchlens.explain.saved import saved_explanations
 from benchlens.history import atomic_write_text
+from benchlens.views.explain import why_section
 from benchlens.views.markdown import render_markdown
 from benchlens.views.text import render_text, use_color
 
@@ -57,7 +59,10 @@ def regression_command(args: argparse.Namespace) -> int:
     if problem:
         warn(problem)
         return 2
-    atomic_write_text(config.report, render_markdown(comparison))
+    why = saved_explanations(config, comparison)
+    for problem in why.problems:
+        warn(f'{problem} (its "why" is left out of the report)')
+    atomic_write_text(config.report, render_markdown(comparison) + why_section(why.explanations))
     sys.stdout.write(render_text(comparison, color=use_color(sys.stdout)))
     print(f"report: {relative(config, config.report)}")
     if not comparison.has_baseline:

@@ -15,6 +15,7 @@ from typing import Any
 
 from benchlens.cli.common import InputError, load_config_reporting, load_workspace_comparison, warn
 from benchlens.config import check_writable
+from benchlens.explain.saved import saved_explanations
 from benchlens.html_report import REPORT_NAME, report_path, write_html_report
 from benchlens.views.facts import SAVE_BASELINE_HINT, summary_line
 
@@ -50,8 +51,11 @@ def report_command(args: argparse.Namespace) -> int:
     if output.is_dir():
         warn(f"{output}: is a directory; give the report's file name with -o")
         return 2
+    why = saved_explanations(config, comparison)
+    for problem in why.problems:
+        warn(f'{problem} (its "why" is left out of the report)')
     try:
-        write_html_report(comparison, config, output=output)
+        write_html_report(comparison, config, output=output, why=why.explanations)
     except OSError as exc:
         warn(f"{output}: cannot write the report: {exc.strerror or exc}")
         return 2

@@ -33,8 +33,9 @@ REPORT_LINES = 3
 def short_function(name: str) -> str:
     """`example.com/m/kafka/handler.(*H).Handle` → `handler.(*H).Handle`, as pprof's
     `-top` shortens nothing but people read."""
-    _head, slash, tail = name.rpartition("/")
-    return tail if slash and "." in tail else name
+    head = name.split("(", 1)[0].split("[", 1)[0]  # the package path ends before these
+    cut = head.rfind("/")
+    return name[cut + 1 :] if cut >= 0 else name
 
 
 def short_file(file: str, workspace: bool) -> str:

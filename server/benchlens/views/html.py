@@ -26,6 +26,7 @@ from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta, Stat
 from benchlens.trend import History, trend_values
 from benchlens.units import format_change, format_value
 from benchlens.views.escape import visible
+from benchlens.views.explain import WhyBlock
 from benchlens.views.facts import (
     SAVE_BASELINE_HINT,
     coverage_warning,
@@ -516,9 +517,11 @@ def render_html(
     history: History | None = None,
     title: str = "Benchmark comparison",
     generated: str | None = None,
+    why: Sequence[WhyBlock] = (),
 ) -> str:
     """The whole report as one HTML document. `generated` (a timestamp) is left out when
-    None, so that the same input gives the same bytes."""
+    None, so that the same input gives the same bytes. `why`: the saved explanations of
+    regressions (`benchlens explain`), shown in their own section (`why.html.j2`)."""
     prefix = common_package_prefix(b.package for b in comparison.benchmarks)
     notable, unchanged = table_sections(comparison)
     trends_notable: list[BenchmarkTrends] = []
@@ -556,4 +559,5 @@ def render_html(
         spark_floor=f"{SPARK_FLOOR * 100:g}%",
         config=config_rows(comparison),
         issues=[str(issue) for issue in comparison.issues],
+        why=list(why),
     )
