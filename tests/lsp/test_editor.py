@@ -59,7 +59,7 @@ async def test_code_lenses(example_copy: Path) -> None:
         small = line_of(handler, 'b.Run("small"')
         status, *actions = titles_at(found, small)
         assert status.startswith("🔴 ns/op +141") and "allocs/op" in status
-        assert actions == ["▶ run benchmark", "profile"]
+        assert actions == ["▶ run benchmark", "profile", "why?"]  # why? on a regression
         assert run_args(found, small)["bench"] == "^BenchmarkProduce$/^small$"
         # A benchmark without sub-benchmarks gets its status on the function line.
         record = line_of(handler, "func BenchmarkRecordSize(")

@@ -60,7 +60,15 @@ def test_status_summary_and_actions_per_line(folder: FolderState) -> None:
     assert titles(found, func) == ["🔴 2 regressions", "▶ run benchmark", "profile"]
     small = line_of(path, 'b.Run("small"')
     status, *actions = titles(found, small)
-    assert status.startswith("🔴 ns/op +141") and actions == ["▶ run benchmark", "profile"]
+    assert status.startswith("🔴 ns/op +141")
+    assert actions == ["▶ run benchmark", "profile", "why?"]  # why? on a regression only
+    why = next(x for x in found if x.range.start.line == small and x.command.title == "why?")
+    assert why.command.command == "benchlens.explainRegression"
+    assert why.command.arguments == [
+        {"folder": folder.uri, "package": PKG, "name": "BenchmarkProduce/small"}
+    ]
+    validate = line_of(path, '"strict"')
+    assert "why?" not in titles(found, validate)
     run = next(
         x for x in found if x.range.start.line == small and x.command and x.command.arguments
     )

@@ -14,7 +14,7 @@ from typing import Any
 from lsprotocol import types
 
 from benchlens.config import relative
-from benchlens.lsp import client_config, convert, runs
+from benchlens.lsp import client_config, convert, explain, runs
 from benchlens.lsp.arguments import BadArguments, FolderArgs, RunArgs, structure
 from benchlens.lsp.documents import path_of
 from benchlens.lsp.folder import FolderState, RefreshRequest
@@ -135,6 +135,13 @@ async def profile_benchmark(ls: BenchlensServer, args: RunArgs) -> Result:
     if not target.package:
         raise BadArguments('profile needs "package" (an import path)')
     return await runs.profile_target(ls, target)
+
+
+@command(convert.EXPLAIN_REGRESSION, RunArgs)
+async def explain_regression(ls: BenchlensServer, args: RunArgs) -> Result:
+    """Profile a regressed benchmark on both sides; show where its cost grew."""
+    target = target_of(ls, args, need_bench=True)
+    return await explain.explain_target(ls, target)
 
 
 @command(convert.SAVE_BASELINE, FolderArgs)

@@ -41,6 +41,7 @@ REFRESH = "benchlens.refresh"
 OPEN_REPORT = "benchlens.openReport"
 CANCEL_RUN = "benchlens.cancelRun"
 STATUS = "benchlens.status"
+EXPLAIN_REGRESSION = "benchlens.explainRegression"
 
 
 def lsp_range(r: SourceRange) -> types.Range:
@@ -166,6 +167,15 @@ def action_lenses(
             command=types.Command(title="profile", command=PROFILE_BENCHMARK, arguments=args),
         ),
     ]
+
+
+def why_lens(range_: types.Range, folder: str, package: str, name: str) -> types.CodeLens:
+    """`why?` on a regressed benchmark: profile both sides and show where the cost grew."""
+    args = [{"folder": folder, "package": package, "name": name}]
+    return types.CodeLens(
+        range=range_,
+        command=types.Command(title="why?", command=EXPLAIN_REGRESSION, arguments=args),
+    )
 
 
 def code_actions(

@@ -10,7 +10,7 @@ from typing import Any
 from lsprotocol import types
 
 from benchlens.goindex.model import RunSite
-from benchlens.lsp import convert, lenses
+from benchlens.lsp import convert, lenses, why
 from benchlens.lsp.documents import path_of
 from benchlens.lsp.folder import FolderState
 from benchlens.lsp.guard import guarded
@@ -69,8 +69,12 @@ async def hover(ls: BenchlensServer, params: types.HoverParams) -> types.Hover |
     if found is None:
         return None
     path, state = found
-    here = placed_on_line(state.view, path, params.position.line)
+    line = params.position.line
+    here = placed_on_line(state.view, path, line)
     comparison = state.view.comparison
+    grown = state.why.at(path, line) if state.why is not None else None
+    if grown is not None and not here:
+        return convert.hover([grown.hover], convert.line_range(line))
     if not here or comparison is None:
         return None
     parts = [
@@ -83,6 +87,12 @@ async def hover(ls: BenchlensServer, params: types.HoverParams) -> types.Hover |
         )
         for p in here
     ]
+    if state.why is not None:
+        uri_of = ls.documents.uri_of
+        links = [why.benchmark_links(state.why, p.bench.key.name, uri_of) for p in here]
+        parts += [link for link in links if link]
+    if grown is not None:
+        parts.append(grown.hover)
     return convert.hover(parts, convert.lsp_range(here[0].range))
 
 

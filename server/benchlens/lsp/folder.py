@@ -25,6 +25,7 @@ from benchlens.goindex.model import BenchmarkFunction, RunSite
 from benchlens.lsp.results_file import Parse, ResultsFile, Suspicion, parse_results, stamp_of
 from benchlens.lsp.staleness import EditTracker, result_times
 from benchlens.lsp.view import View, make_view
+from benchlens.lsp.why import Why
 from benchlens.results.model import BenchmarkKey, ResultSet
 from benchlens.trend import History
 from benchlens.views.findings import place
@@ -119,6 +120,8 @@ class FolderState:
         self.tracker = EditTracker()
         self.times: dict[BenchmarkKey, float] = {}
         self.history: History | None = None
+        #: Where the latest explanation found the cost grew (`benchlens.explainRegression`).
+        self.why: Why | None = None
         self._generation = 0
         self._generation_lock = threading.Lock()
         self._parses: dict[Path, Parse] = {}
@@ -234,6 +237,8 @@ class FolderState:
             return
         self.index.update_document(path, text)
         self.bump()
+        if self.why is not None:
+            self.why.forget_if_changed(path, text)
         if path.name.endswith("_test.go") and self.tracker.known(path):
             self.tracker.observe(path, text, self.index.functions_in_file(path), time.time())
 
@@ -281,6 +286,8 @@ class FolderState:
         """Files changed on disk: index them again, and note which benchmarks changed."""
         assert self.index is not None
         for path in paths:
+            if self.why is not None and not documents.is_open(path):
+                self.why.forget_if_changed(path, documents.text(path))
             if not path.exists():
                 self.index.remove_file(path)
                 self.tracker.forget(path)
@@ -324,6 +331,8 @@ class FolderState:
             self.history = None  # a new baseline is usually a new archived run too
         if self.current.results is not old_current:
             self._note_results_loaded(old_current)
+        if self.baseline.results is not old_baseline or self.current.results is not old_current:
+            self.why = None  # new results: the explanation was of others
         return changed, unfinished
 
     def _compare(self) -> View | None:

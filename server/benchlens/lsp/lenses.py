@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from benchlens.compare import BenchmarkComparison
+from benchlens.compare import BenchmarkComparison, Status
 from benchlens.goindex.model import BenchmarkFunction, RunSite
 from benchlens.lsp import convert
 from benchlens.lsp.view import Placed
@@ -85,6 +85,11 @@ def code_lenses(spec: FileLenses) -> list[types.CodeLens]:
                 target_bench(target, here),
                 convert.target_label(target),
             )
+            range_ = convert.target_range(target)
+            for placed in here:
+                if placed.bench.status is Status.REGRESSION:
+                    name = placed.bench.key.name
+                    lenses.append(convert.why_lens(range_, spec.folder, spec.package, name))
     return lenses
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
-from benchlens.lsp import convert
+from benchlens.lsp import convert, why
 from benchlens.lsp.folder import FolderState
 
 #: Unreadable lines of one results file shown as diagnostics, at most (all are logged).
@@ -37,6 +37,9 @@ def folder_diagnostics(state: FolderState, uri_of: Callable[[Path], str], out: D
         if file.results is not None:
             issues = file.results.issues[:MAX_LINE_DIAGNOSTICS]
             diags.extend(convert.results_issue_diagnostic(i) for i in issues)
+    if state.why is not None:
+        for uri, diags in why.diagnostics(state.why, uri_of).items():
+            out.setdefault(uri, []).extend(diags)
     if state.failure is not None:
         out.setdefault(uri_of(state.failure.path), []).append(
             convert.results_file_diagnostic(state.failure.message)

@@ -336,3 +336,20 @@ def why_blocks(explanations: Sequence[Explanation], lines: int = REPORT_LINES) -
             )
         )
     return blocks
+
+
+def line_hover_markdown(explanation: Explanation, changes: Sequence[tuple[str, LineChange]]) -> str:
+    """The hover of a line where a regression's cost grew: each quantity's message, where
+    the explanation came from, and the command to dig further."""
+    e = explanation
+    base = e.baseline.ref + (f" ({e.baseline.commit[:7]})" if e.baseline.commit else "")
+    out = [f"**{md_text(e.benchmark)}** · why it regressed", ""]
+    out += [f"- {md_text(line_message(e, ln, unit))}" for unit, ln in changes]
+    out += [
+        "",
+        f"_profiled {md_text(e.created)}: {md_text(base)} against the working tree "
+        f"(`benchlens explain`)_",
+    ]
+    if e.commands:
+        out += ["", "```sh", visible(e.commands[0]), "```"]
+    return "\n".join(out) + "\n"
