@@ -8,6 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No deadline: tests never depend on timing, and this machine is shared (a 200 ms
+# deadline fails property tests when other suites load the cores).
+settings.register_profile("benchlens", deadline=None)
+settings.load_profile("benchlens")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
