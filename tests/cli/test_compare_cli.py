@@ -170,3 +170,12 @@ def test_filter_and_only_changed(tmp_path: Path) -> None:
     proc = benchlens("compare", BASE, CUR, "--filter", "(.name:X")
     assert proc.returncode == 2 and "--filter '(.name:X': expected ')'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_nothing_left_to_compare_after_the_reader_skips_every_line(tmp_path: Path) -> None:
+    base = write(tmp_path / "old.txt", samples("BenchmarkA", 1, 2, 3, 4))
+    cur = write(tmp_path / "new.txt", "pkg: example.com/p\nBenchmarkA 1000 abc ns/op\n")
+    proc = benchlens("compare", base, cur, "--fail-on-regression")
+    assert proc.returncode == 2
+    assert "new.txt:2:" in proc.stderr  # the skipped line, named
+    assert "no benchmark is in both the baseline and the current results" in proc.stderr
