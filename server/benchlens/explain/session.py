@@ -252,7 +252,8 @@ class ExplainSession(CancellableWork):
         _ignore_binaries(req.out_dir.parent)
         for stale in req.out_dir.glob("*.prof"):
             stale.unlink(missing_ok=True)
-        step(ExplainStep("worktree", detail=f"{ref} ({commit[:7]})"))
+        named = commit[:12] if commit.startswith(ref) else f"{ref} ({commit[:7]})"
+        step(ExplainStep("worktree", detail=named))
         try:
             with temporary_worktree(req.root, commit) as where:
                 slot.check()

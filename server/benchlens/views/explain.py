@@ -176,6 +176,17 @@ def outside_table(q: QuantityChange, top: int = TOP_LINES) -> Table | None:
     return table
 
 
+def baseline_text(e: Explanation) -> str:
+    """The baseline side as people name it: `HEAD~1 (6a312bd)`, or just the commit when
+    the ref is one (`6a312bdd1437`)."""
+    ref, commit = e.baseline.ref, e.baseline.commit
+    if not commit:
+        return ref
+    if commit.startswith(ref) and len(ref) >= 7:
+        return commit[:12]
+    return f"{ref} ({commit[:7]})"
+
+
 def per_op_text(v: float, unit: str) -> str:
     """`354ns/op`, `2.03KiB/op`, `10 allocs/op`."""
     return f"{value(v, unit)} allocs/op" if unit == "allocs/op" else f"{value(v, unit)}/op"
@@ -211,7 +222,7 @@ def render_explanation(explanation: Explanation, width: int = 140, color: bool =
             visible(f"{e.benchmark} · {e.package} · benchtime {e.benchtime}, {runs} runs per side")
         )
     )
-    base_ref = e.baseline.ref + (f" ({e.baseline.commit[:7]})" if e.baseline.commit else "")
+    base_ref = baseline_text(e)
     print_(Text(visible(_side_line("baseline", base_ref, e.baseline.per_op, runs))))
     print_(Text(visible(_side_line("current", e.current.ref, e.current.per_op, runs))))
     if e.grouped:
@@ -243,7 +254,7 @@ def why_markdown(explanation: Explanation, lines: int = REPORT_LINES) -> str:
     whose CPU time per op grew most, and the command to dig further."""
     e = explanation
     q = e.quantity("cpu")
-    base = e.baseline.ref + (f" ({e.baseline.commit[:7]})" if e.baseline.commit else "")
+    base = baseline_text(e)
     out = [
         f"**{md_text(e.benchmark)}** — profiled {md_text(e.created)} against "
         f"{md_code(base, in_table=False)}:",
@@ -321,7 +332,7 @@ def why_blocks(explanations: Sequence[Explanation], lines: int = REPORT_LINES) -
             for f in grown[:lines]
             if q is not None
         )
-        base = e.baseline.ref + (f" ({e.baseline.commit[:7]})" if e.baseline.commit else "")
+        base = baseline_text(e)
         blocks.append(
             WhyBlock(
                 benchmark=e.benchmark,
@@ -342,7 +353,7 @@ def line_hover_markdown(explanation: Explanation, changes: Sequence[tuple[str, L
     """The hover of a line where a regression's cost grew: each quantity's message, where
     the explanation came from, and the command to dig further."""
     e = explanation
-    base = e.baseline.ref + (f" ({e.baseline.commit[:7]})" if e.baseline.commit else "")
+    base = baseline_text(e)
     out = [f"**{md_text(e.benchmark)}** · why it regressed", ""]
     out += [f"- {md_text(line_message(e, ln, unit))}" for unit, ln in changes]
     out += [
