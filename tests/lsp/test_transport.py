@@ -156,3 +156,22 @@ async def test_every_request_is_answered_and_framing_recovers(example_copy: Path
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+async def test_exit_without_shutdown_is_status_1(example_copy: Path) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "benchlens", "serve",
+        cwd=example_copy, env=server_env(),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    client = RawClient(proc)
+    try:
+        params = {"processId": None, "rootUri": example_copy.as_uri(), "capabilities": {}}
+        client.send(frame(request(1, "initialize", params)))
+        assert "result" in await client.answer(1)
+        client.send(frame({"jsonrpc": "2.0", "method": "exit"}))
+        assert await asyncio.wait_for(proc.wait(), 30) == 1
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()

@@ -217,15 +217,29 @@ async def read_loop(
                 log.exception("handling a message failed")
 
 
+class Writer(StdoutWriter):
+    """pygls' stdout writer, except that `exit` flushes stdout rather than closing it:
+    the process ends right after, and whoever flushes it last must not fail."""
+
+    def close(self) -> None:
+        self._stdout.flush()
+
+
 def start_io(server: Any, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-    """pygls' `start_io`, with `read_loop` in place of its reader."""
+    """pygls' `start_io`, with `read_loop` in place of its reader. An `exit` without a
+    `shutdown` first ends the process with status 1, as LSP asks."""
     server._stop_event = stop = threading.Event()
-    server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+    server.protocol.set_writer(Writer(stdout or sys.stdout.buffer))
+    status: Any = 0
     try:
         asyncio.run(read_loop(server.protocol, stdin or sys.stdin.buffer, stop, server.thread_pool))
     except BrokenPipeError:
         log.error("the connection to the client is lost")
-    except (KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
         pass
+    except SystemExit as exc:  # pygls' `exit` handler
+        status = exc.code
     finally:
         server.shutdown()
+    if status:
+        raise SystemExit(status)
