@@ -3,6 +3,7 @@ thin shells over a folder's view (see `lenses.py` for what they are made of)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,9 @@ log = logging.getLogger(__name__)
 
 
 def document(ls: BenchlensServer, uri: str) -> tuple[Path, FolderState] | None:
-    """The file and folder a request is about, with edits mapped (None: not ours)."""
+    """The file and folder a request is about, with edits mapped (None: not ours, or not
+    indexed yet). Requests never wait for a folder to load: they answer with what is
+    known, and the client is asked for lenses again once it is loaded."""
     path = path_of(uri)
     state = ls.folder_of(path) if path is not None else None
     if path is None or state is None or state.index is None:
@@ -44,7 +47,6 @@ def package_dir(state: FolderState, package: str) -> str | None:
 
 @guarded([])
 async def code_lens(ls: BenchlensServer, params: types.CodeLensParams) -> list[types.CodeLens]:
-    await ls.wait_ready()
     found = document(ls, params.text_document.uri)
     if found is None:
         return []
@@ -64,7 +66,6 @@ async def code_lens(ls: BenchlensServer, params: types.CodeLensParams) -> list[t
 
 @guarded(None)
 async def hover(ls: BenchlensServer, params: types.HoverParams) -> types.Hover | None:
-    await ls.wait_ready()
     found = document(ls, params.text_document.uri)
     if found is None:
         return None
@@ -77,11 +78,15 @@ async def hover(ls: BenchlensServer, params: types.HoverParams) -> types.Hover |
         return convert.hover([grown.hover], convert.line_range(line))
     if not here or comparison is None:
         return None
+    # Loaded after the first view is shown; a hover that comes first loads it.
+    history = state.history
+    if history is None:
+        history = await asyncio.to_thread(state.load_history)
     parts = [
         hover_markdown(
             p.bench,
             package_dir=package_dir(state, p.bench.package),
-            history=state.history,
+            history=history,
             has_baseline=comparison.has_baseline,
             stale=state.is_stale(p.bench, path),
         )
@@ -100,7 +105,6 @@ async def hover(ls: BenchlensServer, params: types.HoverParams) -> types.Hover |
 async def code_action(
     ls: BenchlensServer, params: types.CodeActionParams
 ) -> list[types.CodeAction]:
-    await ls.wait_ready()
     found = document(ls, params.text_document.uri)
     if found is None:
         return []

@@ -187,9 +187,6 @@ class FolderState:
             view = self._compare()
         elif remap:
             view = self.locate(self.view.comparison)
-        if view is not None:
-            self._snapshot_sources(view.placed, documents)
-            self.load_history()
         retry = [file.retry_in(s, debounce) for file, s in unfinished]
         return Refreshed(
             view,
@@ -231,16 +228,24 @@ class FolderState:
 
     # -- editor edits (on the loop) --
 
-    def edit(self, path: Path, text: str) -> None:
-        """didOpen/didChange of a Go file: index the editor's text, note edited benchmarks."""
+    def edit(self, path: Path, text: str, *, opened: bool = False) -> None:
+        """didOpen/didChange of a Go file: index the editor's text, note edited benchmarks
+        (an opened file's text is its first version, if it has none yet)."""
         if self.index is None:
             return
         self.index.update_document(path, text)
         self.bump()
         if self.why is not None:
             self.why.forget_if_changed(path, text)
-        if path.name.endswith("_test.go") and self.tracker.known(path):
+        if path.name.endswith("_test.go") and (opened or self.tracker.known(path)):
             self.tracker.observe(path, text, self.index.functions_in_file(path), time.time())
+
+    def settle_sources(self, documents: Documents) -> None:
+        """After a view is shown: fingerprint the benchmark functions of the files it maps to
+        (so later edits on disk are seen), and load the history (for hovers). Blocking;
+        deferred because on a large workspace it means parsing hundreds of files."""
+        self._snapshot_sources(list(self.view.placed), documents)
+        self.load_history()
 
     def close(self, path: Path) -> None:
         if self.index is not None:

@@ -129,20 +129,20 @@ async def did_change_workspace_folders(
     await ls.refresh_lenses()
 
 
-def document_changed(ls: BenchlensServer, uri: str, text: str) -> None:
+def document_changed(ls: BenchlensServer, uri: str, text: str, *, opened: bool = False) -> None:
     """didOpen/didChange: index the text now, map findings onto it when typing pauses."""
     path = ls.documents.remember(uri)
     if path is None or path.suffix != ".go":
         return
     state = ls.folder_of(path)
     if state is not None and state.index is not None:
-        state.edit(path, text)
+        state.edit(path, text, opened=opened)
         ls.relocate_soon(state)
 
 
 @guarded(None)
 async def did_open(ls: BenchlensServer, params: types.DidOpenTextDocumentParams) -> None:
-    document_changed(ls, params.text_document.uri, params.text_document.text)
+    document_changed(ls, params.text_document.uri, params.text_document.text, opened=True)
 
 
 @guarded(None)

@@ -134,6 +134,8 @@ class BenchlensServer(LanguageServer):
             debounce = self.options.debounce
             refreshed = await asyncio.to_thread(state.refresh, request, self.documents, debounce)
             changed = self._show(state, refreshed)
+            if changed:  # shown: now what can wait (fingerprints for staleness, history)
+                await asyncio.to_thread(state.settle_sources, self.documents)
         if changed and lenses:
             await self.refresh_lenses()
 

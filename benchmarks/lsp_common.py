@@ -1,0 +1,158 @@
+"""What the language-server performance scripts share: a client that stamps messages as
+their JSON arrives (so what is timed is the server and the pipe, not this client's
+decoding), the large workspace, and the rows every script prints.
+
+A row is one figure beside a reference measured in the same run; `--json` prints one
+JSON object per row: `{"figure", "value", "unit", "reference", "reference_value",
+"ratio", "target", "met"}`, for the `make bench` table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+from pygls.protocol import LanguageServerProtocol
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
+
+import generate  # benchmarks/generate.py: the large inputs
+
+TIMEOUT = 120.0
+
+
+@dataclass
+class Row:
+    figure: str
+    value: float
+    unit: str
+    reference: str
+    reference_value: float | None
+    ratio: float | None
+    target: str
+    met: bool
+
+
+def report(rows: Sequence[Row], as_json: bool) -> int:
+    """Print the rows; exit status 1 when a target is missed."""
+    for row in rows:
+        if as_json:
+            print(json.dumps(asdict(row), ensure_ascii=False))
+        else:
+            ref = (
+                f"{row.reference} {row.reference_value:.0f} {row.unit}"
+                if row.reference_value is not None
+                else row.reference
+            )
+            ratio = f" ({row.ratio:.2f}×)" if row.ratio is not None else ""
+            verdict = "met" if row.met else "MISSED"
+            print(f"{row.figure}: {row.value:.0f} {row.unit}{ratio} vs {ref}; "
+                  f"target {row.target}: {verdict}")  # fmt: skip
+    return 0 if all(r.met for r in rows) else 1
+
+
+def spread(values: Sequence[float]) -> str:
+    return f"min {min(values):.0f} / median {statistics.median(values):.0f} / max {max(values):.0f}"
+
+
+def goroot_workspace(samples: int = generate.SAMPLES) -> Path:
+    """GOROOT/src with results for its benchmarks, made once and reused (in the temp dir)."""
+    root = Path(os.environ.get("BENCHLENS_BENCH_DIR", tempfile.gettempdir())) / "benchlens-bench"
+    out = root / "goroot"
+    if not (out / "benchmark_results" / "current.txt").exists():
+        generate.make_goroot_workspace(out, samples)
+    return out
+
+
+def server_env() -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+class TimedClient(LanguageClient):
+    """A pygls client that stamps each publishDiagnostics and response on arrival."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[tuple[float, str, int]] = []  # (time, uri, diagnostics)
+        self.answered: dict[Any, float] = {}
+        client = self
+
+        class Protocol(LanguageServerProtocol):
+            def structure_message(self, data: dict[str, Any]) -> Any:
+                now = time.perf_counter()
+                if data.get("method") == types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS:
+                    params = data.get("params") or {}
+                    client.arrivals.append(
+                        (now, params.get("uri", ""), len(params.get("diagnostics", [])))
+                    )
+                elif "method" not in data and "id" in data:
+                    client.answered[data["id"]] = now
+                return super().structure_message(data)
+
+        super().__init__("benchlens-bench", "1", protocol_cls=Protocol)
+
+        @self.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_diagnostics(ls: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
+            pass
+
+        @self.feature(types.WINDOW_LOG_MESSAGE)
+        def on_log(ls: LanguageClient, params: types.LogMessageParams) -> None:
+            pass
+
+        @self.feature(types.WINDOW_SHOW_MESSAGE)
+        def on_show(ls: LanguageClient, params: types.ShowMessageParams) -> None:
+            pass
+
+        @self.feature(types.WORKSPACE_CONFIGURATION)
+        def configuration(ls: LanguageClient, params: types.ConfigurationParams) -> list[None]:
+            return [None for _ in params.items]
+
+    async def start(self, root: Path, init_options: dict[str, Any] | None = None) -> None:
+        """Start `benchlens serve` on `root` and initialize (not yet `initialized`)."""
+        await self.start_io(sys.executable, "-m", "benchlens", "serve", cwd=root, env=server_env())
+        await self.initialize_async(
+            types.InitializeParams(
+                capabilities=types.ClientCapabilities(),
+                root_uri=root.as_uri(),
+                workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+                initialization_options=init_options or {},
+            )
+        )
+
+    async def finish(self) -> None:
+        await self.shutdown_async(None)
+        self.exit(None)
+        await self.stop()
+
+    def server_pid(self) -> int | None:
+        server = getattr(self, "_server", None)
+        return getattr(server, "pid", None)
+
+
+async def wait_until(probe: Callable[[], bool], timeout: float = TIMEOUT) -> None:
+    import asyncio
+
+    deadline = time.perf_counter() + timeout
+    while not probe():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the server did not answer in time")
+        await asyncio.sleep(0.001)
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process, from /proc (MiB)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
