@@ -16,7 +16,9 @@ every benchmark function found there (ns/op, B/op, allocs/op), so that
 `benchlens check OUTDIR` and `benchlens serve` see a large real workspace.
 
 Both are also importable (`write_pair`, `make_goroot_workspace`) so that the
-other scripts in `benchmarks/` share one definition of "the large inputs".
+other scripts in `benchmarks/` share one definition of "the large inputs";
+`make_module_workspace` and `module_results` make a Go module of N generated
+benchmarks and its results (the language server's latency scripts rewrite them).
 """
 
 from __future__ import annotations
@@ -185,6 +187,73 @@ def make_goroot_workspace(
     _write(results / "baseline.txt", _lines(benches, samples, False, rng))
     _write(results / "current.txt", _lines(benches, samples, True, rng))
     return names
+
+
+def make_module_workspace(
+    root: Path, n: int, files: int, module: str = "example.com/latency"
+) -> tuple[list[Path], list[tuple[str, str]]]:
+    """A Go module at `root` with `n` benchmarks in `files` test files (half top-level
+    functions, half `b.Run` sub-benchmarks); returns the files and the (package,
+    benchmark name) of every benchmark."""
+    (root / "go.mod").write_text(f"module {module}\n\ngo 1.22\n")
+    per_file = -(-n // files)
+    paths: list[Path] = []
+    names: list[tuple[str, str]] = []
+    made = 0
+    for f in range(files):
+        pkg_dir = root / f"pkg{f:02d}"
+        pkg_dir.mkdir()
+        package = f"{module}/pkg{f:02d}"
+        lines = [f"package pkg{f:02d}", "", 'import "testing"', ""]
+        for i in range(per_file):
+            if made >= n:
+                break
+            if i % 2 == 0:
+                name = f"BenchmarkTop{i:04d}"
+                lines += [
+                    f"func {name}(b *testing.B) {{",
+                    "\tfor i := 0; i < b.N; i++ {",
+                    "\t}",
+                    "}",
+                    "",
+                ]
+                names.append((package, name))
+            else:
+                name = f"BenchmarkSub{i:04d}"
+                lines += [
+                    f"func {name}(b *testing.B) {{",
+                    '\tb.Run("case", func(b *testing.B) {',
+                    "\t\tfor i := 0; i < b.N; i++ {",
+                    "\t\t}",
+                    "\t})",
+                    "}",
+                    "",
+                ]
+                names.append((package, f"{name}/case"))
+            made += 1
+        path = pkg_dir / f"pkg{f:02d}_test.go"
+        path.write_text("\n".join(lines))
+        paths.append(path)
+    return paths, names
+
+
+def module_results(names: list[tuple[str, str]], factor: float, seed: int, samples: int = 6) -> str:
+    """Go benchmark output for every benchmark of `make_module_workspace`, `samples` runs,
+    ns/op scaled by `factor` (rewrites that change every file's diagnostics)."""
+    rng = random.Random(seed)
+    out = ["goos: linux", "goarch: amd64", "cpu: generated"]
+    by_package: dict[str, list[str]] = {}
+    for package, name in names:
+        by_package.setdefault(package, []).append(name)
+    for package, bench_names in by_package.items():
+        out.append(f"pkg: {package}")
+        for _ in range(samples):
+            for name in bench_names:
+                base = 100.0 + (hash(name) % 900)
+                ns = base * factor * rng.uniform(0.98, 1.02)
+                out.append(f"{name}-8\t1000000\t{ns:.2f} ns/op\t64 B/op\t1 allocs/op")
+    out.append("PASS")
+    return "\n".join(out) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

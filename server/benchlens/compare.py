@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -406,6 +406,14 @@ def compare_benchmark(
 
 def compare(baseline: ResultSet | None, current: ResultSet, config: Config) -> Comparison:
     """Compare two result sets. No baseline: every benchmark is new."""
+    return comparison_of(baseline, current, config, tuple(compare_each(baseline, current, config)))
+
+
+def compare_each(
+    baseline: ResultSet | None, current: ResultSet, config: Config
+) -> Iterator[BenchmarkComparison]:
+    """The benchmarks of `compare`, one at a time and in its order (current ones, then
+    those only in the baseline), for a view that shows them as they come."""
     base_benchmarks = baseline.benchmarks if baseline is not None else {}
     metadata: dict[str, dict[str, str]] = {}
     for rs in (baseline, current):
@@ -413,20 +421,28 @@ def compare(baseline: ResultSet | None, current: ResultSet, config: Config) -> C
             for unit, meta in rs.unit_metadata.items():
                 metadata.setdefault(unit, {}).update(meta)
     pairs = _pair_keys(base_benchmarks, current.benchmarks)
-    out: list[BenchmarkComparison] = []
     for key, cur in current.benchmarks.items():
         base_key = pairs.get(key)
         base = base_benchmarks.get(base_key) if base_key is not None else None
-        out.append(compare_benchmark(base, cur, config, metadata))
+        yield compare_benchmark(base, cur, config, metadata)
     matched = set(pairs.values())
     for key, base in base_benchmarks.items():
         if key not in matched:
-            out.append(compare_benchmark(base, None, config, metadata))
+            yield compare_benchmark(base, None, config, metadata)
+
+
+def comparison_of(
+    baseline: ResultSet | None,
+    current: ResultSet,
+    config: Config,
+    out: tuple[BenchmarkComparison, ...],
+) -> Comparison:
+    """The comparison of two result sets whose benchmarks (`compare_each`) are `out`."""
     issues = tuple(baseline.issues if baseline else ()) + tuple(current.issues)
     return Comparison(
         baseline_source=baseline.source if baseline is not None else None,
         current_source=current.source,
-        benchmarks=tuple(out),
+        benchmarks=out,
         issues=issues,
         alpha=config.alpha,
         thresholds=config.thresholds,

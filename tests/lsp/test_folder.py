@@ -4,6 +4,7 @@ not a file, both said on the results file while the last good view stays."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,10 +33,15 @@ class FailingCompare(FolderState):
     """A folder whose comparison fails once the current results have a `BenchmarkBoom`:
     stands for any value the core cannot compare (NaN, ±Inf, ... before it handled them)."""
 
-    def compute_view(self, baseline: ResultSet | None, current: ResultSet | None) -> View:
+    def compute_view(
+        self,
+        baseline: ResultSet | None,
+        current: ResultSet | None,
+        partial: Callable[[View], None] | None = None,
+    ) -> View:
         if current is not None and any(k.name == "BenchmarkBoom" for k in current.benchmarks):
             raise ValueError("math domain error")
-        return super().compute_view(baseline, current)
+        return super().compute_view(baseline, current, partial)
 
 
 def refreshed(state: FolderState, request: RefreshRequest) -> bool:

@@ -30,7 +30,7 @@ def document(ls: BenchlensServer, uri: str) -> tuple[Path, FolderState] | None:
     state = ls.folder_of(path) if path is not None else None
     if path is None or state is None or state.index is None:
         return None
-    ls.settle(state)
+    ls.relocator.settle(state)
     return path, state
 
 

@@ -13,24 +13,28 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from benchlens.compare import BenchmarkComparison, Comparison, compare
+from benchlens.compare import BenchmarkComparison, Comparison, compare_each, comparison_of
 from benchlens.config import Config, ConfigIssue, default_config, find_config_file, load_config
 from benchlens.goindex.index import WorkspaceIndex
 from benchlens.goindex.model import BenchmarkFunction, RunSite
 from benchlens.lsp.results_file import Parse, ResultsFile, Suspicion, parse_results, stamp_of
 from benchlens.lsp.staleness import EditTracker, result_times
-from benchlens.lsp.view import View, make_view
+from benchlens.lsp.view import View, make_view, update_view
 from benchlens.lsp.why import Why
 from benchlens.results.model import BenchmarkKey, ResultSet
 from benchlens.trend import History
 from benchlens.views.findings import place
 
 log = logging.getLogger(__name__)
+
+#: On a first load, a view of what is compared so far is shown after this many
+#: benchmarks: a large workspace shows its first diagnostics while the rest is compared.
+FIRST_PARTIAL = 200
 
 
 class Documents(Protocol):
@@ -162,8 +166,17 @@ class FolderState:
 
     # -- the refresh (blocking: run in a worker thread, one at a time per folder) --
 
-    def refresh(self, request: RefreshRequest, documents: Documents, debounce: float) -> Refreshed:
-        """Bring everything `request` names up to date and compute what to show. Blocking."""
+    def refresh(
+        self,
+        request: RefreshRequest,
+        documents: Documents,
+        debounce: float,
+        partial: Callable[[View], None] | None = None,
+    ) -> Refreshed:
+        """Bring everything `request` names up to date and compute what to show. Blocking.
+
+        When nothing is shown yet, `partial(view)` receives views of what is compared so
+        far (to be shown while the rest is compared)."""
         moved = False
         if request.settings is not None:
             moved = self._reload_config(request.settings)
@@ -184,7 +197,7 @@ class FolderState:
         generation = self.generation
         view = None
         if changed:
-            view = self._compare()
+            view = self._compare(partial if self.view.comparison is None else None)
         elif remap:
             view = self.locate(self.view.comparison)
         retry = [file.retry_in(s, debounce) for file, s in unfinished]
@@ -260,6 +273,21 @@ class FolderState:
         for path, text in mine.items():
             self.index.update_document(path, text)
         self.bump()
+
+    def relocate(self, paths: set[Path]) -> View:
+        """The view with what is shown in `paths` (edited files) mapped onto their new text:
+        the benchmarks shown there, and the unresolved ones of their packages (an edit may
+        have added what they need). Blocking (the index may parse the files)."""
+        view, index = self.view, self.index
+        if view.comparison is None or index is None:
+            return view
+        packages = {index.package_of_file(p) for p in paths}
+        affected = {p.bench.key: p.bench for path in paths for p in view.placed.get(path, ())}
+        affected.update(
+            (u.bench.key, u.bench) for u in view.unresolved if u.bench.key.package in packages
+        )
+        part = replace(view.comparison, benchmarks=tuple(affected.values()))
+        return update_view(view, place(part, index), self.config)
 
     def locate(self, comparison: Comparison | None) -> View:
         """Map a comparison onto the source. Blocking (the index may parse files)."""
@@ -340,10 +368,10 @@ class FolderState:
             self.why = None  # new results: the explanation was of others
         return changed, unfinished
 
-    def _compare(self) -> View | None:
+    def _compare(self, partial: Callable[[View], None] | None) -> View | None:
         """The view of the results taken; None (and `failure` set) when comparing fails."""
         try:
-            view = self.compute_view(self.baseline.results, self.current.results)
+            view = self.compute_view(self.baseline.results, self.current.results, partial)
         except Exception as exc:
             log.exception("comparing the results of %s failed", self.root)
             names = f"{self.config.baseline.name} with {self.config.current.name}"
@@ -355,7 +383,12 @@ class FolderState:
         self.failure = None
         return view
 
-    def compute_view(self, baseline: ResultSet | None, current: ResultSet | None) -> View:
+    def compute_view(
+        self,
+        baseline: ResultSet | None,
+        current: ResultSet | None,
+        partial: Callable[[View], None] | None = None,
+    ) -> View:
         """Compare and map onto the source; remembered for the same inputs and index."""
         generation, config = self.generation, self.config
         for entry in self._views:
@@ -364,9 +397,23 @@ class FolderState:
                 return entry.view
         # No current results (not run yet, or deleted): nothing to compare. Showing every
         # baseline benchmark as missing would be noise, not news.
-        view = View() if current is None else self.locate(compare(baseline, current, config))
+        view = View() if current is None else self._comparing(baseline, current, partial)
         self._views = [*self._views[-1:], _Computed(baseline, current, generation, config, view)]
         return view
+
+    def _comparing(
+        self,
+        baseline: ResultSet | None,
+        current: ResultSet,
+        partial: Callable[[View], None] | None,
+    ) -> View:
+        """Compare and map, handing a view of the first benchmarks compared to `partial`."""
+        done: list[BenchmarkComparison] = []
+        for bench in compare_each(baseline, current, self.config):
+            done.append(bench)
+            if partial is not None and len(done) == FIRST_PARTIAL:
+                partial(self.locate(comparison_of(baseline, current, self.config, tuple(done))))
+        return self.locate(comparison_of(baseline, current, self.config, tuple(done)))
 
     def _snapshot_sources(self, paths: Iterable[Path], documents: Documents) -> None:
         """Fingerprint the benchmark functions of files not seen yet (for staleness)."""

@@ -137,7 +137,7 @@ def document_changed(ls: BenchlensServer, uri: str, text: str, *, opened: bool =
     state = ls.folder_of(path)
     if state is not None and state.index is not None:
         state.edit(path, text, opened=opened)
-        ls.relocate_soon(state)
+        ls.relocator.soon(state, path)
 
 
 @guarded(None)
@@ -157,7 +157,7 @@ async def did_close(ls: BenchlensServer, params: types.DidCloseTextDocumentParam
     state = ls.folder_of(path) if path is not None else None
     if path is not None and state is not None and path.suffix == ".go":
         state.close(path)
-        ls.relocate_soon(state)
+        ls.relocator.soon(state, path)
 
 
 # --- files on disk --------------------------------------------------------------------------

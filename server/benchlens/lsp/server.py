@@ -30,10 +30,12 @@ from benchlens.lsp.notify import Notifier
 from benchlens.lsp.progress import WritingIndicator
 from benchlens.lsp.protocol import BenchlensProtocol
 from benchlens.lsp.publish import Publisher
+from benchlens.lsp.relocate import Relocator
 from benchlens.lsp.settings import (
     Level,
     ServerOptions,
 )
+from benchlens.lsp.view import View
 from benchlens.lsp.watch import Debouncer, Watcher
 
 log = logging.getLogger(__name__)
@@ -44,8 +46,6 @@ T = TypeVar("T")
 READY_TIMEOUT = 30.0
 #: How long to wait for the client's answer to a request (configuration, lens refresh).
 CLIENT_TIMEOUT = 5.0
-#: Quiet time after an edit before diagnostics are mapped onto the new text.
-RELOCATE_DELAY = 0.05
 
 
 class BenchlensServer(LanguageServer):
@@ -78,7 +78,7 @@ class BenchlensServer(LanguageServer):
         self.active_run: ActiveRun | None = None
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._relocate: dict[str, asyncio.TimerHandle] = {}
+        self.relocator = Relocator(self.publish)
         self._retries: dict[Path, asyncio.TimerHandle] = {}
         self._preparing: set[str] = set()
 
@@ -131,8 +131,14 @@ class BenchlensServer(LanguageServer):
         """Bring `state` up to date in one worker hop, then show the outcome (and ask the
         client for new lenses, unless the caller does that once for several folders)."""
         async with self.lock(state):
-            debounce = self.options.debounce
-            refreshed = await asyncio.to_thread(state.refresh, request, self.documents, debounce)
+            loop, debounce = asyncio.get_running_loop(), self.options.debounce
+
+            def partial(view: View) -> None:  # a first load, shown as it is compared
+                loop.call_soon_threadsafe(self._show_partial, state, view)
+
+            refreshed = await asyncio.to_thread(
+                state.refresh, request, self.documents, debounce, partial
+            )
             changed = self._show(state, refreshed)
             if changed:  # shown: now what can wait (fingerprints for staleness, history)
                 await asyncio.to_thread(state.settle_sources, self.documents)
@@ -164,6 +170,10 @@ class BenchlensServer(LanguageServer):
         self.publish()
         return changed
 
+    def _show_partial(self, state: FolderState, view: View) -> None:
+        state.view = view
+        self.publish()
+
     def retry_later(self, path: Path, delay: float) -> None:
         """Look at a results file again after `delay` (through the file-event debouncer)."""
         if self.file_events is None:
@@ -190,26 +200,6 @@ class BenchlensServer(LanguageServer):
                 self._preparing.discard(state.uri)
 
         self.spawn(prepare())
-
-    def relocate_soon(self, state: FolderState) -> None:
-        """Map findings onto edited text once typing pauses (requests map at once)."""
-        handle = self._relocate.pop(state.uri, None)
-        if handle is not None:
-            handle.cancel()
-        loop = asyncio.get_running_loop()
-        self._relocate[state.uri] = loop.call_later(RELOCATE_DELAY, self._relocate_now, state)
-
-    def _relocate_now(self, state: FolderState) -> None:
-        self._relocate.pop(state.uri, None)
-        state.view = state.locate(state.view.comparison)
-        self.publish()
-
-    def settle(self, state: FolderState) -> None:
-        """Apply a pending re-map now, so a request sees the positions of the latest edit."""
-        handle = self._relocate.pop(state.uri, None)
-        if handle is not None:
-            handle.cancel()
-            self._relocate_now(state)
 
     async def refresh_lenses(self) -> None:
         """Ask the client to re-request code lenses, when it says it can."""
@@ -245,5 +235,6 @@ class BenchlensServer(LanguageServer):
             self.watcher.stop()
         if self.file_events is not None:
             self.file_events.cancel()
-        for handle in [*self._relocate.values(), *self._retries.values()]:
+        self.relocator.cancel()
+        for handle in self._retries.values():
             handle.cancel()

@@ -59,3 +59,23 @@ def make_view(comparison: Comparison, placements: Sequence[Placement], config: C
 def placed_on_line(view: View, path: Path, line: int) -> list[Placed]:
     """The benchmarks shown on one line of a file (several for a `b.Run` in a loop)."""
     return [p for p in view.placed.get(path, ()) if p.range.start_line == line]
+
+
+def update_view(view: View, placements: Sequence[Placement], config: Config) -> View:
+    """`view` with the benchmarks of `placements` placed anew (an edit moved them), the
+    others as they were."""
+    keys = {p.bench.key for p in placements}
+    assert view.comparison is not None
+    part = make_view(view.comparison, placements, config)
+    placed: dict[Path, tuple[Placed, ...]] = {}
+    for path in {*view.placed, *part.placed}:
+        kept = tuple(p for p in view.placed.get(path, ()) if p.bench.key not in keys)
+        if both := kept + part.placed.get(path, ()):
+            placed[path] = both
+    shown: dict[Path, tuple[Finding, ...]] = {}
+    for path in {*view.findings, *part.findings}:
+        kept_findings = tuple(f for f in view.findings.get(path, ()) if f.bench.key not in keys)
+        if both_findings := kept_findings + part.findings.get(path, ()):
+            shown[path] = both_findings
+    unresolved = tuple(u for u in view.unresolved if u.bench.key not in keys) + part.unresolved
+    return View(view.comparison, placed, shown, unresolved)

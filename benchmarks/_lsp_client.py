@@ -1,22 +1,15 @@
 """What the language-server performance scripts share: a client that stamps messages as
 their JSON arrives (so what is timed is the server and the pipe, not this client's
-decoding), the large workspace, and the rows every script prints.
-
-A row is one figure beside a reference measured in the same run; `--json` prints one
-JSON object per row: `{"figure", "value", "unit", "reference", "reference_value",
-"ratio", "target", "met"}`, for the `make bench` table.
-"""
+decoding), and the large workspace. Rows and their printing are `timing.py`'s."""
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,42 +21,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
 
 import generate  # benchmarks/generate.py: the large inputs
+from timing import Row
 
 TIMEOUT = 120.0
 
 
-@dataclass
-class Row:
-    figure: str
-    value: float
-    unit: str
-    reference: str
-    reference_value: float | None
-    ratio: float | None
-    target: str
-    met: bool
-
-
-def report(rows: Sequence[Row], as_json: bool) -> int:
-    """Print the rows; exit status 1 when a target is missed."""
-    for row in rows:
-        if as_json:
-            print(json.dumps(asdict(row), ensure_ascii=False))
-        else:
-            ref = (
-                f"{row.reference} {row.reference_value:.0f} {row.unit}"
-                if row.reference_value is not None
-                else row.reference
-            )
-            ratio = f" ({row.ratio:.2f}×)" if row.ratio is not None else ""
-            verdict = "met" if row.met else "MISSED"
-            print(f"{row.figure}: {row.value:.0f} {row.unit}{ratio} vs {ref}; "
-                  f"target {row.target}: {verdict}")  # fmt: skip
-    return 0 if all(r.met for r in rows) else 1
-
-
-def spread(values: Sequence[float]) -> str:
-    return f"min {min(values):.0f} / median {statistics.median(values):.0f} / max {max(values):.0f}"
+def row(
+    figure: str,
+    values: Sequence[float],
+    unit: str,
+    reference: str,
+    references: Sequence[float],
+    target: str,
+    met: bool,
+) -> Row:
+    """A row of medians, with the spread of `values` and of the per-pair ratios."""
+    value = statistics.median(values)
+    ref = statistics.median(references) if references else None
+    ratios = [v / r for v, r in zip(values, references, strict=False) if r]
+    return Row(
+        figure, value, unit, reference, ref, statistics.median(ratios) if ratios else None,
+        target, met, runs=len(values), value_min=min(values), value_max=max(values),
+        ratio_min=min(ratios, default=None), ratio_max=max(ratios, default=None),
+    )  # fmt: skip
 
 
 def goroot_workspace(samples: int = generate.SAMPLES) -> Path:
