@@ -8,7 +8,7 @@ BIN     := $(VENV)/bin
 EXAMPLE := examples
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test setup system-deps lint typecheck pytest bench fuzz clean \
+.PHONY: demo test setup system-deps lint typecheck pytest bench bench-signal fuzz clean \
 	vscode-build vscode-unit vscode-package vscode-e2e vscode-test vscode-system-deps
 
 $(VENV)/.installed: pyproject.toml
@@ -57,6 +57,12 @@ fuzz: setup
 # One table: every figure of benchmarks/*.py against its reference, timed in the same run.
 bench: setup
 	$(PY) benchmarks/run_all.py
+
+# Verdict quality, not speed: false alarms on unchanged code and detection of a 25 %/10 %
+# slowdown, for go test -count, two benchlens runs and benchlens ab (about 1.5 h on
+# 2 cores; not part of `make test`). SIGNAL_FLAGS, e.g. "--trials 3 --benchtime 50ms".
+bench-signal: setup
+	$(PY) benchmarks/verdict_signal.py $(SIGNAL_FLAGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
