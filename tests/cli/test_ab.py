@@ -1,18 +1,9 @@
 """`benchlens ab`: the working tree against another commit, runs alternated, on a real
-Go module made into a temporary git repository.
-
-Robust on a loaded machine: each sample is 10,000 iterations of a few µs (tens of
-milliseconds, so one lost time slice does not decide it, and the few KB that the
-runtime sometimes allocates during a sample round down to 0 B/op), and the module's
-`.benchlens.toml` sets the latency threshold to 100 %: an unchanged benchmark
-would need its median to double *and* the Mann-Whitney test to agree before it
-is flagged, while the slowed one is 3x (+200 %). The statistics themselves (false
-alarms, detection of 25 % and 10 %) are measured by `make bench-signal`.
-"""
+Go module made into a temporary git repository (see `tests.ab_helpers` for why these
+assertions hold on a loaded machine)."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import tempfile
@@ -27,6 +18,7 @@ from benchlens.config import load_config
 from benchlens.history import list_history
 from benchlens.results.reader import load_results
 from benchlens.worktree import WORKTREE_PREFIX
+from tests.ab_helpers import BENCHMARKS, SETTINGS, git, make_repo, slow_down, worktree_count
 from tests.runner_helpers import (
     benchlens_argv,
     copy_module,
@@ -36,10 +28,6 @@ from tests.runner_helpers import (
 )
 
 pytestmark = pytest.mark.go
-
-SETTINGS = ("--benchtime", "10000x", "--count", "6")
-CONFIG = "[thresholds]\nlatency = 100\nimprovement = 100\n"
-BENCHMARKS = {"BenchmarkSteady", "BenchmarkSlowed", "BenchmarkTable/small", "BenchmarkTable/large"}
 
 
 @pytest.fixture(autouse=True)
@@ -53,39 +41,8 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp
 
 
-def git(root: Path, *args: str) -> str:
-    e = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    return subprocess.run(
-        ["git", *args], cwd=root, env=e, check=True, capture_output=True, text=True
-    ).stdout.strip()
-
-
-def make_repo(tmp_path: Path) -> tuple[Path, str]:
-    """The `ab` module in a repository subdirectory, one commit; returns (module, commit)."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    root = copy_module("ab", repo)
-    (root / ".benchlens.toml").write_text(CONFIG)
-    (repo / ".gitignore").write_text("benchmark_results/\n")
-    git(repo, "init", "-q")
-    git(repo, "config", "user.name", "Test")
-    git(repo, "config", "user.email", "test@example.com")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "first")
-    return root, git(repo, "rev-parse", "HEAD")
-
-
-def slow_down(root: Path) -> str:
-    """Commit a change that makes BenchmarkSlowed do 3x the work; returns the commit."""
-    work = root / "work" / "work.go"
-    work.write_text(work.read_text().replace("slowedLoops = 2000", "slowedLoops = 6000"))
-    git(root, "commit", "-q", "-am", "second: BenchmarkSlowed 3x slower")
-    return git(root, "rev-parse", "HEAD")
-
-
 def no_worktrees_left(root: Path) -> None:
-    listed = git(root, "worktree", "list", "--porcelain")
-    assert listed.count("worktree ") == 1, listed
+    assert worktree_count(root) == 1
     assert not list(Path(tempfile.gettempdir()).glob(f"{WORKTREE_PREFIX}*"))
 
 

@@ -21,14 +21,11 @@ this comparison.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from benchlens.cli.base import interrupted_code
-from benchlens.cli.common import InputError, load_config_reporting, load_results_or_fail, warn
+from benchlens.cli.common import load_config_reporting, warn
 from benchlens.cli.run import (
     add_run_options,
     add_shard_option,
@@ -36,21 +33,18 @@ from benchlens.cli.run import (
     request_from_args,
     signals_as_interrupt,
 )
-from benchlens.compare import Comparison, compare
 from benchlens.config import Config, relative
-from benchlens.history import (
-    atomic_write_text,
-    save_baseline_text,
-    tree_commit,
-    write_results_atomic,
-)
-from benchlens.results.writer import write_results
+from benchlens.history import atomic_write_text
+from benchlens.results.reader import ResultsFileError
 from benchlens.runner import GoNotFound
-from benchlens.runner.ab import BASE, HEAD, ABOutcome, ABSession, Side
-from benchlens.runner.store import describe, partial_path
+from benchlens.runner.ab import ABOutcome, ABRun
+from benchlens.runner.ab_store import ABVerdict, StoredAB, save_ab, store_ab
 from benchlens.views.markdown import render_markdown
 from benchlens.views.text import render_text
-from benchlens.worktree import ResolvedRef, WorktreeError, resolve_ref, temporary_worktree
+from benchlens.worktree import ResolvedRef, WorktreeError, resolve_ref
+
+#: Exit status of each verdict on an A/B run that compared nothing (cancelled: 128 + signal).
+EXIT_CODES = {ABVerdict.FAILED: 1, ABVerdict.NOTHING_RAN: 2}
 
 
 def register(sub: Any) -> None:
@@ -75,12 +69,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=ab_command)
 
 
-def ab_paths(config: Config) -> tuple[Path, Path]:
-    """Where the two sides' results go: `ab/base.txt`, `ab/head.txt` beside the current results."""
-    directory = config.current.parent / "ab"
-    return directory / f"{BASE}.txt", directory / f"{HEAD}.txt"
-
-
 def ab_command(args: argparse.Namespace) -> int:
     config = load_config_reporting(args.dir)
     try:
@@ -99,22 +87,35 @@ def ab_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         warn("interrupted; nothing written")
         return interrupted_code()
-    return _finish(config, args, resolved, outcome)
+    if args.shard is not None:
+        shard = dict.fromkeys(p.import_path for _, o in outcome.sides() for p in o.packages)
+        print(f"shard {args.shard}: {', '.join(shard) or 'no packages'}")
+    try:
+        stored = store_ab(outcome, config, shard=args.shard is not None)
+    except ResultsFileError as exc:
+        warn(str(exc))
+        return 2
+    if stored.verdict is ABVerdict.EMPTY_SHARD:
+        print(stored.message(config))
+        return 0
+    if stored.comparison is None:
+        warn(stored.message(config))
+        return (
+            interrupted_code()
+            if stored.verdict is ABVerdict.CANCELLED
+            else EXIT_CODES[stored.verdict]
+        )
+    return _report(config, args, resolved, stored)
 
 
 def _measure(config: Config, args: argparse.Namespace, resolved: ResolvedRef) -> ABOutcome:
-    head = Side(HEAD, config.root, tree_commit(config.root))
-    with temporary_worktree(config.root, resolved.commit) as where:
-        print(
-            f"base: {resolved.ref} ({resolved.commit[:7]}) in a temporary worktree; "
-            f"head: the working tree ({_short(head.commit)})",
-            flush=True,
-        )
-        base = Side(BASE, where, resolved.commit)
-        request = request_from_args(args, config)
-        # The last A/B run's files are the best guess of how long this one takes.
-        request = replace(request, previous=(*ab_paths(config), *request.previous))
-        return drive(ABSession(request, base, head))
+    ab = ABRun(config, request_from_args(args, config), resolved)
+    print(
+        f"base: {resolved.ref} ({resolved.commit[:7]}) in a temporary worktree; "
+        f"head: the working tree ({_short(ab.head.commit)})",
+        flush=True,
+    )
+    return drive(ab)
 
 
 def _short(commit: str | None) -> str:
@@ -124,75 +125,20 @@ def _short(commit: str | None) -> str:
     return f"{sha[:7]} {rest}".strip()
 
 
-def _finish(
-    config: Config, args: argparse.Namespace, resolved: ResolvedRef, outcome: ABOutcome
-) -> int:
-    if outcome.cancelled:
-        warn("ab cancelled; nothing written")
-        return interrupted_code()
-    base_path, head_path = ab_paths(config)
-    paths = (base_path, head_path)
-    if args.shard is not None:
-        shard = dict.fromkeys(p.import_path for _, o in outcome.sides() for p in o.packages)
-        print(f"shard {args.shard}: {', '.join(shard) or 'no packages'}")
-    if outcome.failures:
-        # Both files are one pair: a failed side leaves the previous pair as it was.
-        written = []
-        for (_, side), path in zip(outcome.sides(), paths, strict=True):
-            if side.results.benchmarks:
-                write_results_atomic(partial_path(path), side.results)
-                written.append(partial_path(path))
-        names = ", ".join(sorted({f"{f.package} ({f.side})" for f in outcome.failures}))
-        warn(f"{len(outcome.failures)} failure(s): {names}")
-        where = ", ".join(relative(config, p) for p in written)
-        warn("nothing compared" + (f"; completed results in {where}" if where else ""))
-        return 1
-    if not outcome.base.results.benchmarks and not outcome.head.results.benchmarks:
-        if args.shard is not None and not outcome.base.packages and not outcome.head.packages:
-            # More shards than packages: an empty shard is not an error (see `run`).
-            for path in paths:
-                atomic_write_text(path, "")
-            print(f"wrote {relative(config, base_path)} and {relative(config, head_path)} (empty)")
-            return 0
-        warn("no benchmarks ran: check the packages and the --bench/--name pattern")
-        return 2
-    for (_, side), path in zip(outcome.sides(), paths, strict=True):
-        write_results_atomic(path, side.results)
-    print(
-        f"wrote {relative(config, base_path)} ({describe(outcome.base.results)}) and "
-        f"{relative(config, head_path)} ({describe(outcome.head.results)}) "
-        f"in {outcome.elapsed:.1f}s"
-    )
-    try:
-        comparison = compare(
-            load_results_or_fail(base_path), load_results_or_fail(head_path), config
-        )
-    except InputError as exc:
-        warn(str(exc))
-        return 2
+def _report(config: Config, args: argparse.Namespace, base: ResolvedRef, stored: StoredAB) -> int:
+    comparison = stored.comparison
+    assert comparison is not None
+    print(stored.message(config))
     atomic_write_text(config.report, render_markdown(comparison))
     sys.stdout.write(render_text(comparison, color=sys.stdout.isatty()))
     print(f"report: {relative(config, config.report)}")
     if args.save:
-        _save(config, resolved, outcome)
-    return _verdict(comparison)
-
-
-def _save(config: Config, resolved: ResolvedRef, outcome: ABOutcome) -> None:
-    """--save: the base side becomes the baseline (archived), the head side the current results."""
-    text = io.StringIO()
-    write_results(outcome.base.results, text)
-    saved = save_baseline_text(
-        text.getvalue(), config.baseline, config.history, commit=resolved.commit, ref=resolved.ref
-    )
-    write_results_atomic(config.current, outcome.head.results)
-    print(
-        f"saved {relative(config, saved.baseline)} (base side, archived as "
-        f"{relative(config, saved.archived)}) and {relative(config, config.current)} (head side)"
-    )
-
-
-def _verdict(comparison: Comparison) -> int:
+        saved = save_ab(stored, config, base)
+        print(
+            f"saved {relative(config, saved.baseline)} (base side, archived as "
+            f"{relative(config, saved.archived)}) and {relative(config, config.current)} "
+            "(head side)"
+        )
     regressions = comparison.regressions
     if regressions:
         n = len(regressions)

@@ -69,6 +69,24 @@ class RunArgs:
         )
 
 
+@attrs.frozen
+class ABArgs:
+    """`{"ref"?, "folder"?, "package"?, "bench"? | "name"?, "mode"?, "count"?, "benchtime"?,
+    "save"?}`: abCompare. Without `ref`, the commit the baseline records (else HEAD)."""
+
+    folder: str | None = attrs.field(default=None, metadata=_expects("a workspace folder URI"))
+    ref: str | None = attrs.field(default=None, metadata=_expects("a commit, branch or tag"))
+    package: str | None = attrs.field(default=None, metadata=_expects("an import path"))
+    bench: str | None = attrs.field(default=None, metadata=_expects("a Go regexp"))
+    name: tuple[str, ...] = attrs.field(
+        default=(), metadata=_expects("a benchmark name or a list of names")
+    )
+    mode: Mode = attrs.field(default="quick", metadata=_expects("quick, default or full"))
+    count: Positive | None = attrs.field(default=None, metadata=_expects("a positive whole number"))
+    benchtime: str | None = attrs.field(default=None, metadata=_expects("a Go duration or Nx"))
+    save: bool = attrs.field(default=False, metadata=_expects("true or false"))
+
+
 # --- structuring --------------------------------------------------------------------------
 
 
@@ -84,6 +102,12 @@ def _positive(value: Any, _: Any) -> Positive:
     return Positive(value)
 
 
+def _boolean(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"not true or false: {value!r}")
+    return value
+
+
 def _names(value: Any, _: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,) if value else ()
@@ -92,7 +116,7 @@ def _names(value: Any, _: Any) -> tuple[str, ...]:
     raise TypeError(f"not a name or a list of names: {value!r}")
 
 
-ARGUMENT_CLASSES: tuple[type[Any], ...] = (FolderArgs, RunArgs)
+ARGUMENT_CLASSES: tuple[type[Any], ...] = (FolderArgs, RunArgs, ABArgs)
 
 
 def make_converter() -> cattrs.Converter:
@@ -101,6 +125,7 @@ def make_converter() -> cattrs.Converter:
     strict = converter.copy()
     strict.register_structure_hook(str, _string)
     strict.register_structure_hook(Positive, _positive)
+    strict.register_structure_hook(bool, _boolean)
     strict.register_structure_hook_func(lambda t: t == tuple[str, ...], _names)
     for cls in ARGUMENT_CLASSES:
         converter.register_structure_hook(cls, make_dict_structure_fn(cls, strict))

@@ -14,8 +14,8 @@ from typing import Any
 from lsprotocol import types
 
 from benchlens.config import relative
-from benchlens.lsp import client_config, convert, explain, runs
-from benchlens.lsp.arguments import BadArguments, FolderArgs, RunArgs, structure
+from benchlens.lsp import ab, client_config, convert, explain, runs
+from benchlens.lsp.arguments import ABArgs, BadArguments, FolderArgs, RunArgs, structure
 from benchlens.lsp.documents import path_of
 from benchlens.lsp.folder import FolderState, RefreshRequest
 from benchlens.lsp.jobs import Result, result
@@ -208,18 +208,35 @@ async def open_report(ls: BenchlensServer, args: FolderArgs) -> Result:
         ls.notifier.show(message, Level.ERROR)
         return result("failed", message)
     uri = ls.documents.uri_of(path)
-    if ls.supports("window.show_document.support"):
-        try:
-            shown = await ls.window_show_document_async(
-                types.ShowDocumentParams(uri=uri, external=True)
-            )
-        except Exception as exc:
-            log.info("showDocument failed: %r", exc)
-        else:
-            if shown is not None and shown.success:
-                return result("ok", f"opened {path}", path=str(path), uri=uri)
+    if await show_document(ls, uri, external=True):
+        return result("ok", f"opened {path}", path=str(path), uri=uri)
     ls.notifier.show(f"report written to {path}", Level.INFO)
     return result("ok", f"wrote {path}", path=str(path), uri=uri)
+
+
+async def show_document(ls: BenchlensServer, uri: str, *, external: bool = False) -> bool:
+    """Ask the editor to show `uri` (`window/showDocument`; `external`: in the browser or
+    the system's program for it); whether it did."""
+    if not ls.supports("window.show_document.support"):
+        return False
+    try:
+        params = types.ShowDocumentParams(uri=uri, external=external or None)
+        shown = await ls.window_show_document_async(params)
+    except Exception as exc:
+        log.info("showDocument failed: %r", exc)
+        return False
+    return shown is not None and shown.success
+
+
+@command(convert.AB_COMPARE, ABArgs)
+async def ab_compare(ls: BenchlensServer, args: ABArgs) -> Result:
+    """The working tree against another commit (by default the baseline's), runs
+    alternated; the report shown, the sides saved as baseline/current when asked."""
+    state = folder_for(ls, args.folder, args.package)
+    outcome = await ab.compare_with_ref(ls, state, args)
+    if outcome.report is not None and outcome.result["status"] == "ok":
+        await show_document(ls, ls.documents.uri_of(outcome.report), external=True)
+    return outcome.result
 
 
 @command(convert.CANCEL_RUN)

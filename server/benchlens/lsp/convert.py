@@ -42,6 +42,7 @@ OPEN_REPORT = "benchlens.openReport"
 CANCEL_RUN = "benchlens.cancelRun"
 STATUS = "benchlens.status"
 EXPLAIN_REGRESSION = "benchlens.explainRegression"
+AB_COMPARE = "benchlens.abCompare"
 
 
 def lsp_range(r: SourceRange) -> types.Range:

@@ -68,19 +68,26 @@ class Reporter:
     def __call__(self, event: RunEvent) -> None:
         pct = round(100 * self.done / self.steps) if self.steps else None
         if isinstance(event, PackagesListed):
-            self.steps = len(event.packages) * (event.runs + 1)
+            self.steps = event.binary_count * (event.runs + 1)
             names = ", ".join(p.import_path for p in event.packages) or "no package"
-            self.progress.report(f"{names}: {event.runs} run(s)", 0)
+            sides = f", alternating {' and '.join(event.side_names)}" if event.sides else ""
+            self.progress.report(f"{names}: {event.runs} run(s){sides}", 0)
         elif isinstance(event, BuildStarted):
-            self.progress.report(f"building {event.package}", pct)
+            self.progress.report(f"building {_side(event.side)}{event.package}", pct)
             self.done += 1
         elif isinstance(event, BenchmarkStarted):
-            self.progress.report(f"run {event.run}: {event.name}", pct)
+            self.progress.report(f"run {event.run}: {_side(event.side)}{event.name}", pct)
         elif isinstance(event, BenchmarkFinished):
             values = " ".join(f"{v.value:g} {v.unit}" for v in event.result.values[:2])
-            self.progress.report(f"{event.result.key.display_name}: {values}", pct)
+            name = event.result.key.display_name
+            self.progress.report(f"{_side(event.side)}{name}: {values}", pct)
         elif isinstance(event, PackageFinished):
             self.done += 1
+
+
+def _side(side: str) -> str:
+    """`base ` / `head ` before a step of an A/B run."""
+    return f"{side} " if side else ""
 
 
 def refused(ls: BenchlensServer, state: FolderState, what: str) -> Result | None:

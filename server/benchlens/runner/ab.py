@@ -12,18 +12,23 @@ comparison. The side that goes first swaps every round, so neither side always
 runs on the heels of the other (a CPU that has just ramped up, warm caches).
 
 Each side's test binaries are built once (`go test -c`) from its own directory
-— the base side usually a temporary git worktree of another commit — and every
-run is an independent process with `-test.count=1`, as in a plain run.
+and every run is an independent process with `-test.count=1`, as in a plain run.
+`ABRun` is the whole thing as `benchlens ab` and the editor's `benchlens.abCompare`
+do it: the base side is another commit, checked out in a temporary git worktree
+for the run and always removed; the head side is the working tree.
 """
 
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from benchlens.config import Config
+from benchlens.history import tree_commit
 from benchlens.results.model import Result, ResultSet
 from benchlens.results.reader import read_lines
 from benchlens.runner.events import (
@@ -36,6 +41,7 @@ from benchlens.runner.events import (
 from benchlens.runner.gotool import resolve_go
 from benchlens.runner.process import Cancelled
 from benchlens.runner.session import BinaryRuns, EventCallback, RunRequest, shard_of
+from benchlens.worktree import ResolvedRef, temporary_worktree
 
 BASE = "base"
 HEAD = "head"
@@ -203,3 +209,43 @@ def _union(lists: Sequence[Sequence[GoPackage]]) -> tuple[GoPackage, ...]:
         for pkg in packages:
             seen.setdefault(pkg.import_path, pkg)
     return tuple(seen.values())
+
+
+def ab_paths(config: Config) -> tuple[Path, Path]:
+    """Where the two sides' results go: `ab/base.txt`, `ab/head.txt` beside the current results."""
+    directory = config.current.parent / "ab"
+    return directory / f"{BASE}.txt", directory / f"{HEAD}.txt"
+
+
+class ABRun:
+    """The working tree (head) against the commit `base`, alternated: the commit checked out
+    in a temporary worktree, an `ABSession` over both, the worktree removed again — after
+    a failure, a cancel or an interrupt too. `cancel()` may come from any thread at any
+    time, also before the session exists (while git checks the commit out)."""
+
+    def __init__(self, config: Config, request: RunRequest, base: ResolvedRef) -> None:
+        # The last A/B run's files are the best guess of how long this one takes.
+        self.request = replace(request, previous=(*ab_paths(config), *request.previous))
+        self.base = base
+        self.head = Side(HEAD, request.root, tree_commit(request.root))
+        self._lock = threading.Lock()
+        self._session: ABSession | None = None
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            session = self._session
+        if session is not None:
+            session.cancel()
+
+    def run(self, on_event: EventCallback | None = None) -> ABOutcome:
+        """Raises WorktreeError when git cannot check the commit out, GoNotFound without Go."""
+        with temporary_worktree(self.request.root, self.base.commit) as where:
+            session = ABSession(self.request, Side(BASE, where, self.base.commit), self.head)
+            with self._lock:
+                self._session = session
+                cancelled = self._cancelled
+            if cancelled:
+                session.cancel()
+            return session.run(on_event)
