@@ -54,7 +54,7 @@ async def test_ab_compare_reports_progress_flags_the_slowed_benchmark_and_saves(
         [(token, values)] = [
             (t, v)
             for t, v in client.progress_reports.items()
-            if isinstance(v[0], types.WorkDoneProgressBegin) and "against the working" in v[0].title
+            if v and isinstance(v[0], types.WorkDoneProgressBegin) and "against the" in v[0].title
         ]
         assert isinstance(values[0], types.WorkDoneProgressBegin) and values[0].cancellable
         assert isinstance(values[-1], types.WorkDoneProgressEnd)
@@ -100,7 +100,9 @@ async def test_ab_compare_cancel_and_bad_arguments(tmp_path: Path) -> None:
                 (
                     t
                     for t, v in client.progress_reports.items()
-                    if isinstance(v[0], types.WorkDoneProgressBegin)
+                    # A token's list exists (empty) from workDoneProgress/create on.
+                    if v
+                    and isinstance(v[0], types.WorkDoneProgressBegin)
                     and "against the working" in v[0].title
                 ),
                 None,
