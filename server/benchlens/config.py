@@ -612,8 +612,8 @@ def _outside(config: Config) -> list[ConfigIssue]:
                 str(config.root),
                 None,
                 _key("paths", name),
-                f"resolves to {_resolved(path)}, outside the workspace (through a symbolic "
-                "link); "
+                f"the default path resolves to {_resolved(path)}, outside the workspace "
+                "(through a symbolic link); "
                 "benchlens will not write there",
             )
         )
@@ -668,9 +668,10 @@ def inside_workspace(config: Config, path: Path) -> bool:
         return False
 
 
-class OutsideWorkspace(Exception):
+class OutsideWorkspace(PermissionError):
     """A path benchlens was about to write leads out of the workspace (a symbolic link
-    in the repository), and no setting of the user's chose it."""
+    in the repository), and no setting of the user's chose it. A PermissionError, so
+    that writers that report OSErrors report this one too."""
 
 
 def check_writable(config: Config, *paths: Path) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchlens.compare import Comparison
-from benchlens.config import Config
+from benchlens.config import Config, check_writable
 from benchlens.explain.model import Explanation
 from benchlens.explain.saved import saved_explanations
 from benchlens.history import atomic_write_text, utc_now
@@ -39,8 +39,12 @@ def write_html_report(
     """Write the report of `comparison` atomically and return its path. `history`
     (already loaded, as the editor keeps it) saves reading the directory again; `why`
     (the saved explanations of regressions, `benchlens explain`) is read from the
-    results directory when not given. Raises OSError when the file cannot be written."""
+    results directory when not given. Raises OSError when the file cannot be written
+    (OutsideWorkspace, a PermissionError, when the default place leads out of the
+    workspace through a symbolic link)."""
     path = output if output is not None else report_path(config)
+    if output is None:
+        check_writable(config, path)  # not through a symbolic link out of the workspace
     if why is None:
         why = saved_explanations(config, comparison).explanations
     page = render_html(

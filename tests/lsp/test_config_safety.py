@@ -80,3 +80,30 @@ async def test_unreadable_values_give_a_diagnostic_and_the_defaults(
         await wait_for(
             lambda: client.diagnostics.get((example_copy / HANDLER).as_uri()), what="findings"
         )
+
+
+async def test_a_results_folder_linked_out_of_the_workspace_is_not_written(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    """A repository can commit `benchmark_results` as a symbolic link to anywhere: the
+    server reads through it but saves, reports and runs nothing there."""
+    outside = tmp_path / "outside"
+    results = example_copy / "benchmark_results"
+    results.rename(outside)
+    results.symlink_to(outside)
+    before = sorted(p.name for p in outside.iterdir())
+    async with lsp_session(example_copy) as client:
+        await wait_for(
+            lambda: client.diagnostics.get((example_copy / HANDLER).as_uri()), what="findings"
+        )
+        for command in ("benchlens.saveBaseline", "benchlens.openReport"):
+            answer = await execute(client, command)
+            assert answer["status"] == "failed", (command, answer)
+            assert "outside the workspace" in answer["message"]
+        answer = await execute(
+            client,
+            "benchlens.runBenchmark",
+            {"package": "example.com/eventpipe/throttle", "bench": "."},
+        )
+        assert answer["status"] == "refused" and "outside the workspace" in answer["message"]
+    assert sorted(p.name for p in outside.iterdir()) == before

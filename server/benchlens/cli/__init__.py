@@ -90,12 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     base.set_strict_config(getattr(args, "strict_config", None))
     code = _guarded(func, args)
     try:
-        sys.stdout.flush()
+        sys.stdout.flush()  # a full disk shows here, not in Python's own flush at exit
     except BrokenPipeError:
         _silence_stdout()
-    except (OSError, ValueError) as exc:
+    except ValueError:
+        pass  # stdout closed (the server closes it when the client goes): nothing to write
+    except OSError as exc:
         _silence_stdout()
-        base.warn(_os_error_text(exc) if isinstance(exc, OSError) else str(exc))
+        base.warn(_os_error_text(exc))
         return 2
     return code
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from benchlens.config import OutsideWorkspace, check_writable
 from benchlens.lsp.folder import FolderState, RefreshRequest
 from benchlens.lsp.jobs import ActiveRun, Result, result
 from benchlens.lsp.progress import Progress
@@ -164,6 +165,11 @@ async def run_target(ls: BenchlensServer, target: Target, what: str) -> Result:
     state = target.state
     if (refusal := refused(ls, state, what)) is not None:
         return refusal
+    try:
+        check_writable(state.config, state.config.current)
+    except OutsideWorkspace as exc:
+        ls.notifier.show(f"not {what}: {exc}", Level.ERROR)
+        return result("refused", f"not {what}: {exc}")
     request = RunRequest.from_config(
         state.config,
         mode=target.mode,
@@ -191,7 +197,7 @@ async def run_target(ls: BenchlensServer, target: Target, what: str) -> Result:
         return error or result("failed", "the run did not start")
     try:
         stored = await asyncio.to_thread(store_run, outcome, state.config.current, merge=True)
-    except StoreError as exc:
+    except (StoreError, OSError) as exc:  # an unreadable file to merge into, a full disk
         message = f"{target.label}: {exc}"
         progress.end("failed")
         ls.notifier.show(message, Level.ERROR)
