@@ -498,7 +498,9 @@ def _apply(
         if key not in _TOP_LEVEL:
             v.unknown(_key(key), key, _TOP_LEVEL)
     changes["sources"] = (*config.sources, source)
-    return replace(config, **changes), v.issues
+    # In the order of the file, as a reader goes through it.
+    issues = sorted(v.issues, key=lambda i: (i.line is None, i.line or 0))
+    return replace(config, **changes), issues
 
 
 def _run_settings(v: _Validator, table: Any, base: RunSettings) -> RunSettings:

@@ -113,6 +113,7 @@ def test_typo_is_reported_at_its_line_with_a_suggestion(tmp_path: Path) -> None:
         '[severity]\nregresion = "error"\n[paths]\nbasline = "b.txt"\n'
     )
     config, issues = load_config(tmp_path)
+    assert [i.line for i in issues] == [3, 7, 9, 11, 13]  # in the order of the file
     found = {(i.line, i.key, i.message.split(";")[-1].split("(")[0].strip()) for i in issues}
     assert found == {
         (3, "tresholds", "did you mean thresholds?"),
