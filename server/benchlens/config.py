@@ -101,8 +101,8 @@ class Config:
     )
     trusted: bool = True
     sources: tuple[str, ...] = ()
-    #: The paths (`baseline`, ...) that the user's own settings set: they may lie
-    #: outside the workspace; every other path is kept inside it.
+    #: The paths (`baseline`, ...) that the user's own settings put outside the
+    #: workspace, where they may lie; every other path is kept inside it.
     user_paths: frozenset[str] = frozenset()
 
     def threshold(self, name: str, metric: Metric) -> float:
@@ -432,7 +432,8 @@ def _apply(
         path = v.path(key, value, root, confine=confine)
         if path is not None:
             changes[name] = path
-            if confine:
+            # Only the user's own settings may lead out of the workspace; remember which.
+            if confine or path.is_relative_to(root):
                 user_paths.discard(name)
             else:
                 user_paths.add(name)
