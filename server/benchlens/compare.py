@@ -83,6 +83,9 @@ class MetricDelta:
     #: What the statistics warn about, as benchstat words it: too few samples for an
     #: interval or a test, all samples equal, outliers, a spread wider than the change.
     warnings: tuple[str, ...] = ()
+    #: The smallest change the test's verdict is trusted for, in percent (NOISE_MULTIPLE
+    #: times the noisier side's `stats.noise`); None when no test decided.
+    noise_pct: float | None = None
 
     @property
     def n_baseline(self) -> int:
@@ -208,6 +211,15 @@ def _change_pct(base: float, cur: float) -> float | None:
     return (cur - base) / abs(base) * 100.0
 
 
+#: A regression or an improvement must be larger than this many times the noisier
+#: side's noise between runs (`stats.noise`, a robust coefficient of variation), on top
+#: of its threshold and the U test. On a quiet machine (noise of a few percent) this
+#: changes nothing; on a loaded one, where samples vary by 20 % and more, the U test
+#: alone calls about 1 unchanged benchmark in 35 a regression, and this halves that.
+#: Measured with `make bench-signal` (README: "How often it cries wolf").
+NOISE_MULTIPLE = 2.0
+
+
 def compare_metric(
     info: UnitInfo,
     base: Sequence[float],
@@ -247,13 +259,18 @@ def compare_metric(
     certain = _constant(base) and _constant(cur)
     low_confidence = test.too_few and not certain
     significant = certain or low_confidence or test.significant
+    noise_pct = None
+    if not certain and not low_confidence and not info.assume_exact:
+        noise_pct = 100 * NOISE_MULTIPLE * max(stats.noise(base), stats.noise(cur))
     status = Status.OK
     worse = None
+    within_noise = False
     if change is not None and info.better is not None:
         worse = change if info.better is Better.LOWER else -change
-        if significant and worse > threshold_pct:
+        within_noise = noise_pct is not None and abs(worse) <= noise_pct
+        if significant and not within_noise and worse > threshold_pct:
             status = Status.REGRESSION
-        elif significant and -worse > improvement_pct:
+        elif significant and not within_noise and -worse > improvement_pct:
             status = Status.IMPROVEMENT
     beyond = worse is not None and (worse > threshold_pct or -worse > improvement_pct)
     warnings = _warnings(
@@ -263,6 +280,7 @@ def compare_metric(
         test,
         change,
         noise_decided=beyond and not significant,
+        within_noise=beyond and significant and within_noise,
     )
     return MetricDelta(
         info.unit,
@@ -281,6 +299,7 @@ def compare_metric(
         low_confidence,
         test.needed if low_confidence else None,
         warnings,
+        noise_pct,
     )
 
 
@@ -297,6 +316,7 @@ def _warnings(
     change: float | None,
     *,
     noise_decided: bool,
+    within_noise: bool = False,
 ) -> tuple[str, ...]:
     """benchstat's warnings for one metric (its words), then ours: outliers per side, and
     a change beyond its threshold that the spread swallows."""
@@ -314,6 +334,11 @@ def _warnings(
             found.append(f"the spread is wider than the change: not significant at α={alpha}")
         else:
             found.append(f"the change is beyond its threshold but not significant at α={alpha}")
+    if within_noise:
+        found.append(
+            "the change is within twice the noise between runs, so not called one"
+            " (run with a higher -count, or on a quieter machine)"
+        )
     return tuple(dict.fromkeys(found))
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "median",
     "min_samples_for_ci",
     "min_samples_to_detect",
+    "noise",
     "outliers",
     "summarize",
 ]
@@ -229,6 +230,31 @@ def _outliers(values: tuple[float, ...]) -> tuple[float, ...]:
     if xs[0] >= lo and xs[-1] <= hi:
         return ()
     return tuple(x for x in xs if x < lo or x > hi)
+
+
+#: Scales a median absolute deviation to a standard deviation (for normal data).
+MAD_TO_SD = 1.4826
+
+
+def noise(values: Sequence[float]) -> float:
+    """How much a sample varies between runs, as a fraction of its median: 1.4826 × the
+    median absolute deviation / |median| — a coefficient of variation that one or two
+    outliers in six do not move (benchstat's ± is the median's confidence interval,
+    whose ends at six samples are the extremes themselves). 0 for fewer than two
+    values, a constant sample or a zero median."""
+    return _noise(tuple(values))
+
+
+@lru_cache(maxsize=_MEMO)
+def _noise(values: tuple[float, ...]) -> float:
+    if len(values) < 2:
+        return 0.0
+    xs = sorted(values)
+    centre = _median_sorted(xs)
+    if centre == 0 or xs[0] == xs[-1]:
+        return 0.0
+    mad = _median_sorted(sorted(abs(x - centre) for x in xs))
+    return MAD_TO_SD * mad / abs(centre)
 
 
 def median(values: Sequence[float]) -> float:
