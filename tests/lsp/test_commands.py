@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,13 @@ async def test_run_benchmark_reports_progress_and_merges_results(
         assert "WorkDoneProgressReport" in kinds
         begin = client.progress_reports[token][0]
         assert isinstance(begin, types.WorkDoneProgressBegin) and begin.cancellable
+        # The benchmark running, with the time elapsed (and left, once it can be guessed),
+        # and the percentage of the estimated work done.
+        reports = [
+            v for v in client.progress_reports[token] if isinstance(v, types.WorkDoneProgressReport)
+        ]
+        assert any(re.match(r"run 1: \S+ \(\d+s(, ETA \S+)?\)$", v.message or "") for v in reports)
+        assert any(v.percentage for v in reports)
 
         # Merged: the re-run benchmark has its one new sample; the others are untouched.
         after = load_results(current)

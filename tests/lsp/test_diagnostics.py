@@ -206,3 +206,44 @@ async def test_workspace_folders_added_and_removed(example_copy: Path) -> None:
         )
         await wait_for(lambda: not client.diagnostics.get(added.as_uri()), what="cleared")
         assert client.diagnostics.get((example_copy / HANDLER).as_uri())
+
+
+async def test_results_written_progressively_keep_the_previous_view(example_copy: Path) -> None:
+    """`go test -bench . ./... > current.txt` (issue 9 item 12): while the file grows the
+    previous diagnostics stay — no transient regression, no "missing" storm — and
+    "results being written" is shown as progress; the finished run is then shown."""
+    results = example_copy / "benchmark_results"
+    handler = example_copy / HANDLER
+    baseline = (results / "baseline.txt").read_text().splitlines(keepends=True)
+    # One run of every package, with the baseline's numbers: it clears kafka's regressions.
+    packages = [i for i, line in enumerate(baseline) if line.startswith("pkg: ")]
+    one_run = baseline[: baseline.index("PASS\n", packages[3]) + 1]
+    async with lsp_session(example_copy, init_options={"debounce_ms": 50}) as client:
+        before = await wait_for(lambda: client.diagnostics.get(handler.as_uri()), what="diags")
+
+        def looks() -> int:
+            return sum("results being written" in m.message for m in client.log_messages)
+
+        with (results / "current.txt").open("w", encoding="utf-8") as out:
+            for number, line in enumerate(one_run, 1):
+                out.write(line)
+                out.flush()
+                if (number % 4 and line != "PASS\n") or number == len(one_run):
+                    continue  # the last line ends the run: it is taken
+                seen = looks()
+                await wait_for(lambda seen=seen: looks() > seen, what=f"a look at line {number}")
+                assert client.diagnostics.get(handler.as_uri()) == before, f"line {number}"
+                missing = [
+                    d for ds in client.diagnostics.values() for d in ds if d.code == "missing"
+                ]
+                assert not missing, f"line {number}"
+        await wait_for(lambda: not client.diagnostics.get(handler.as_uri()), what="the new run")
+        kinds = {
+            type(v).__name__
+            for values in client.progress_reports.values()
+            for v in values
+            if not isinstance(v, types.WorkDoneProgressBegin)
+            or v.title == "benchlens: results being written"
+        }
+        assert {"WorkDoneProgressBegin", "WorkDoneProgressEnd"} <= kinds
+        assert not client.messages

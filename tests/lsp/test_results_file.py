@@ -107,3 +107,25 @@ def test_not_a_regular_file_is_never_opened(tmp_path: Path) -> None:
     parse = parse_results(fifo)  # would block forever if it were opened
     assert parse.results is None and parse.error is not None
     assert "not a regular file" in parse.error
+
+
+def test_between_two_packages_the_run_is_not_over(tmp_path: Path) -> None:
+    """`go test -bench . ./...`: after the first package's `ok` line the file ends as a
+    finished run does, but it holds fewer benchmarks than before: still being written."""
+    second = "pkg: example.com/m/two\n" + "".join(
+        x.replace("BenchmarkB", "BenchmarkC") for x in LINES
+    )
+    path = tmp_path / "current.txt"
+    file = taken(path, HEADER + "".join(LINES) + DONE + second + DONE)
+    with path.open("w") as out:
+        out.write(HEADER + LINES[0])
+        out.flush()
+        first_look = file.offer(parse_results(path), now=path.stat().st_mtime)
+        assert first_look is not None and first_look.reason is Reason.BEING_WRITTEN
+        out.write("".join(LINES[1:]) + DONE)  # the first package is done
+        out.flush()
+        between = file.offer(parse_results(path), now=path.stat().st_mtime)
+        assert between is not None and between.reason is Reason.BEING_WRITTEN
+        out.write(second + DONE)
+    assert file.offer(parse_results(path), now=path.stat().st_mtime) is None
+    assert len(file.results or []) == 12

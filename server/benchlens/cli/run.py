@@ -51,7 +51,7 @@ from benchlens.runner import (
     RunProgress,
     RunRequest,
 )
-from benchlens.runner.eta import format_duration
+from benchlens.runner.eta import timing_text
 from benchlens.runner.session import module_problem
 from benchlens.runner.shard import Shard, ShardError, results_per_package
 from benchlens.runner.store import RunVerdict, StoredRun, StoreError, judge, store_run
@@ -187,16 +187,6 @@ def _value(v: float) -> str:
 def result_text(result: Result) -> str:
     values = "  ".join(f"{_value(v.value)} {v.unit}" for v in result.values)
     return f"{result.key.display_name}  {result.iterations}  {values}"
-
-
-def timing_text(progress: RunProgress | None, now: float) -> str:
-    """`12s, ETA 1m05s` (or `12s` while the remaining time is unknown), as of `now`."""
-    if progress is None:
-        return ""
-    elapsed = progress.elapsed + max(0.0, now - progress.at)
-    text = format_duration(elapsed)
-    remaining = progress.remaining_at(now)
-    return text if remaining is None else f"{text}, ETA {format_duration(remaining)}"
 
 
 class PlainProgress:

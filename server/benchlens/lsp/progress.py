@@ -73,8 +73,9 @@ class Progress:
         if future.cancelled() and not self._ended and self._on_cancel is not None:
             self._on_cancel()
 
-    def report(self, message: str, percentage: int | None = None) -> None:
-        if self._ended:
+    def report(self, message: str | None, percentage: int | None = None) -> None:
+        """A new message and percentage (None: keep the message shown)."""
+        if self._ended or (message is None and self.token is None):
             return
         if self.token is not None:
             self._server.work_done_progress.report(

@@ -173,8 +173,10 @@ def suspicion_of(
     `seen` is the version found at the previous look (None: there was no file), and
     `writing` whether it was being written. A file that changed in place since (same
     inode: an atomic rename makes a new one), or that was being written and has not
-    changed since, and that does not end as a finished `go test` run, is being written
-    as long as it changed in the last `SETTLE_SECONDS`, however long the run takes.
+    changed since, and that does not end as a finished `go test` run (or, once seen
+    being written, holds fewer benchmarks than before: the next package has not
+    started yet), is being written as long as it changed in the last `SETTLE_SECONDS`,
+    however long the run takes.
     """
     had = previous is not None and len(previous) > 0
     results, stamp = new.results, new.stamp
@@ -183,7 +185,12 @@ def suspicion_of(
         return Suspicion(Reason.GONE) if gone and had else None
     changed_in_place = seen is None or (seen.inode == stamp.inode and seen != stamp)
     growing = changed_in_place or (writing and seen == stamp)
-    if had and growing and not new.finished and now - stamp.mtime < SETTLE_SECONDS:
+    # Between two packages of `go test ./...` the file ends as a finished run does; a
+    # file already seen being written that holds fewer benchmarks than before is not done.
+    run_open = not new.finished or (
+        writing and previous is not None and len(results) < len(previous)
+    )
+    if had and growing and run_open and now - stamp.mtime < SETTLE_SECONDS:
         return Suspicion(Reason.BEING_WRITTEN, count=len(results))
     if new.changed_while_reading:
         return Suspicion(Reason.CHANGED_WHILE_READING)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -24,13 +25,14 @@ from benchlens.runner import (
     BuildStarted,
     Cancellable,
     GoNotFound,
-    PackageFinished,
     PackagesListed,
     RunEvent,
     RunOutcome,
+    RunProgress,
     RunRequest,
     names_pattern,
 )
+from benchlens.runner.eta import timing_text
 from benchlens.runner.profile import ProfileOutcome, Profiler, ProfileRequest, ProfileStep
 from benchlens.runner.store import RunVerdict, StoredRun, StoreError, store_run
 
@@ -56,34 +58,37 @@ class Target:
 
 
 class Reporter:
-    """Turns runner events into progress messages with a percentage (on the loop)."""
+    """Turns runner events into progress messages (on the loop): the benchmark running,
+    the time elapsed and the estimated time left, and the percentage of the estimated
+    work done (`RunProgress`, which follows each step)."""
 
     #: The runner events that become progress messages (the rest, e.g. raw output, do not).
-    REPORTED = (PackagesListed, BuildStarted, BenchmarkStarted, BenchmarkFinished, PackageFinished)
+    REPORTED = (PackagesListed, BuildStarted, BenchmarkStarted, BenchmarkFinished, RunProgress)
 
-    def __init__(self, progress: Progress) -> None:
+    def __init__(self, progress: Progress, clock: Callable[[], float] = time.monotonic) -> None:
         self.progress = progress
-        self.steps = 0
-        self.done = 0
+        self.clock = clock
+        self.last: RunProgress | None = None
 
     def __call__(self, event: RunEvent) -> None:
-        pct = round(100 * self.done / self.steps) if self.steps else None
-        if isinstance(event, PackagesListed):
-            self.steps = event.binary_count * (event.runs + 1)
+        pct = self.last.percent if self.last is not None else None
+        if isinstance(event, RunProgress):
+            self.last = event
+            self.progress.report(None, event.percent)
+        elif isinstance(event, PackagesListed):
             names = ", ".join(p.import_path for p in event.packages) or "no package"
             sides = f", alternating {' and '.join(event.side_names)}" if event.sides else ""
             self.progress.report(f"{names}: {event.runs} run(s){sides}", 0)
         elif isinstance(event, BuildStarted):
             self.progress.report(f"building {_side(event.side)}{event.package}", pct)
-            self.done += 1
         elif isinstance(event, BenchmarkStarted):
-            self.progress.report(f"run {event.run}: {_side(event.side)}{event.name}", pct)
+            timing = timing_text(self.last, self.clock())
+            when = f" ({timing})" if timing else ""
+            self.progress.report(f"run {event.run}: {_side(event.side)}{event.name}{when}", pct)
         elif isinstance(event, BenchmarkFinished):
             values = " ".join(f"{v.value:g} {v.unit}" for v in event.result.values[:2])
             name = event.result.key.display_name
             self.progress.report(f"{_side(event.side)}{name}: {values}", pct)
-        elif isinstance(event, PackageFinished):
-            self.done += 1
 
 
 def _side(side: str) -> str:

@@ -280,3 +280,14 @@ def format_duration(seconds: float) -> str:
     if s < 3600:
         return f"{s // 60}m{s % 60:02d}s"
     return f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+
+def timing_text(progress: RunProgress | None, now: float) -> str:
+    """`12s, ETA 1m05s` (or `12s` while the remaining time is unknown), as of `now`
+    (`time.monotonic()`): the CLI's progress lines and the editor's `$/progress`."""
+    if progress is None:
+        return ""
+    elapsed = progress.elapsed + max(0.0, now - progress.at)
+    text = format_duration(elapsed)
+    remaining = progress.remaining_at(now)
+    return text if remaining is None else f"{text}, ETA {format_duration(remaining)}"
