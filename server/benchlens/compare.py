@@ -236,17 +236,16 @@ def compare_metric(
     alpha - one sample per side included, which shows no variance only because it has
     none to show - the threshold alone decides and the verdict is low confidence.
     """
-    base_summary = stats.summarize(base, assume_exact=info.assume_exact) if base else None
-    cur_summary = stats.summarize(cur, assume_exact=info.assume_exact) if cur else None
-    if base_summary is None or cur_summary is None:
+    base, cur = tuple(base), tuple(cur)
+    if not base or not cur:
         return MetricDelta(
             info.unit,
             info.metric,
             info.better,
-            base_summary,
-            cur_summary,
-            tuple(base),
-            tuple(cur),
+            stats.summarize(base, assume_exact=info.assume_exact) if base else None,
+            stats.summarize(cur, assume_exact=info.assume_exact) if cur else None,
+            base,
+            cur,
             None,
             None,
             threshold_pct,
@@ -254,14 +253,16 @@ def compare_metric(
             Status.OK,
         )
 
+    facts = stats.pair_statistics(base, cur, alpha, info.assume_exact)
+    base_summary, cur_summary, test = facts.baseline, facts.current, facts.test
     change = _change_pct(base_summary.center, cur_summary.center)
-    test = stats.compare_samples(base, cur, alpha=alpha, assume_exact=info.assume_exact)
-    certain = _constant(base) and _constant(cur)
+    # Each side has two samples or more, all equal (test.identical: each side constant).
+    certain = test.identical and len(base) >= 2 and len(cur) >= 2
     low_confidence = test.too_few and not certain
     significant = certain or low_confidence or test.significant
     noise_pct = None
     if not certain and not low_confidence and not info.assume_exact:
-        noise_pct = 100 * NOISE_MULTIPLE * max(stats.noise(base), stats.noise(cur))
+        noise_pct = 100 * NOISE_MULTIPLE * max(facts.baseline_noise, facts.current_noise)
     status = Status.OK
     worse = None
     within_noise = False
@@ -274,10 +275,7 @@ def compare_metric(
             status = Status.IMPROVEMENT
     beyond = worse is not None and (worse > threshold_pct or -worse > improvement_pct)
     warnings = _warnings(
-        base,
-        cur,
-        (base_summary, cur_summary),
-        test,
+        facts,
         change,
         noise_decided=beyond and not significant,
         within_noise=beyond and significant and within_noise,
@@ -288,8 +286,8 @@ def compare_metric(
         info.better,
         base_summary,
         cur_summary,
-        tuple(base),
-        tuple(cur),
+        base,
+        cur,
         change,
         test.p_value,
         threshold_pct,
@@ -303,16 +301,8 @@ def compare_metric(
     )
 
 
-def _constant(values: Sequence[float]) -> bool:
-    """At least two samples, all equal: the value does not vary (one sample cannot tell)."""
-    return len(values) >= 2 and min(values) == max(values)
-
-
 def _warnings(
-    base: Sequence[float],
-    cur: Sequence[float],
-    summaries: tuple[stats.Summary, stats.Summary],
-    test: stats.SampleTest,
+    facts: stats.PairStatistics,
     change: float | None,
     *,
     noise_decided: bool,
@@ -320,11 +310,16 @@ def _warnings(
 ) -> tuple[str, ...]:
     """benchstat's warnings for one metric (its words), then ours: outliers per side, and
     a change beyond its threshold that the spread swallows."""
+    summaries = (facts.baseline, facts.current)
+    test = facts.test
     found: list[str] = [s.warning for s in summaries if s.warning]
     if test.warning:
         found.append(test.warning)
-    for side, values in (("baseline", base), ("current", cur)):
-        if stats.outliers(values):
+    for side, has_outliers in (
+        ("baseline", facts.baseline_outliers),
+        ("current", facts.current_outliers),
+    ):
+        if has_outliers:
             found.append(f"outliers in the {side} (beyond 3×IQR): a noisy run, or a noisy machine")
     if noise_decided and change is not None:
         # Generic words (the row shows the numbers), so one footnote serves every such row.
@@ -339,6 +334,8 @@ def _warnings(
             "the change is within twice the noise between runs, so not called one"
             " (run with a higher -count, or on a quieter machine)"
         )
+    if not found:
+        return ()
     return tuple(dict.fromkeys(found))
 
 
@@ -365,13 +362,55 @@ def _pair_keys(
     return pairs
 
 
-def _units(*sides: BenchmarkSamples | None) -> list[str]:
-    seen: dict[str, None] = {}
-    for side in sides:
-        if side is not None:
-            for unit in side.samples:
-                seen.setdefault(unit)
-    return list(seen)
+class _Decider:
+    """The verdicts of one comparison: each unit's meaning and each metric's thresholds
+    looked up once, and metrics with the same samples on both sides (allocs/op of 0
+    against 0, everywhere) decided once."""
+
+    def __init__(self, config: Config, unit_metadata: Mapping[str, Mapping[str, str]]) -> None:
+        self.config = config
+        self.unit_metadata = unit_metadata
+        self.infos: dict[str, UnitInfo] = {}
+        #: metric -> (regression, improvement) threshold, when no override applies by name.
+        self.thresholds: dict[Metric, tuple[float, float]] | None = None if config.overrides else {}
+        self.decided: dict[tuple[object, ...], MetricDelta] = {}
+
+    def info(self, unit: str) -> UnitInfo:
+        info = self.infos.get(unit)
+        if info is None:
+            info = self.infos[unit] = unit_info(
+                unit, self.unit_metadata.get(unit), self.config.units
+            )
+        return info
+
+    def metric(
+        self, name: str, unit: str, base: Sequence[float], cur: Sequence[float]
+    ) -> MetricDelta:
+        info = self.info(unit)
+        config = self.config
+        if self.thresholds is None:
+            limits = (config.threshold(name, info.metric), config.improvement_threshold(name))
+        else:
+            found = self.thresholds.get(info.metric)
+            if found is None:
+                found = self.thresholds[info.metric] = (
+                    config.threshold(name, info.metric),
+                    config.improvement_threshold(name),
+                )
+            limits = found
+        base, cur = tuple(base), tuple(cur)
+        key = (unit, base, cur, limits)
+        delta = self.decided.get(key)
+        if delta is None:
+            delta = self.decided[key] = compare_metric(
+                info,
+                base,
+                cur,
+                threshold_pct=limits[0],
+                improvement_pct=limits[1],
+                alpha=config.alpha,
+            )
+        return delta
 
 
 def compare_benchmark(
@@ -379,28 +418,33 @@ def compare_benchmark(
     cur: BenchmarkSamples | None,
     config: Config,
     unit_metadata: Mapping[str, Mapping[str, str]],
+    decider: _Decider | None = None,
 ) -> BenchmarkComparison:
     """Compare one benchmark; either side may be absent (missing / new)."""
     side = cur if cur is not None else base
     assert side is not None
+    decide = (decider or _Decider(config, unit_metadata)).metric
     name = side.key.name
-    metrics: list[MetricDelta] = []
-    for unit in _units(cur, base):
-        info = unit_info(unit, unit_metadata.get(unit), config.units)
-        metrics.append(
-            compare_metric(
-                info,
-                base.samples.get(unit, []) if base else [],
-                cur.samples.get(unit, []) if cur else [],
-                threshold_pct=config.threshold(name, info.metric),
-                improvement_pct=config.improvement_threshold(name),
-                alpha=config.alpha,
-            )
-        )
     if cur is None or base is None:
         status = Status.MISSING if cur is None else Status.NEW
-        metrics = [replace(m, status=status) for m in metrics]
+        metrics = [
+            replace(decide(name, unit, values, ()), status=status)
+            if cur is None
+            else replace(decide(name, unit, (), values), status=status)
+            for unit, values in side.samples.items()
+        ]
     else:
+        base_samples, cur_samples = base.samples, cur.samples
+        metrics = [
+            decide(name, unit, base_samples.get(unit, ()), values)
+            for unit, values in cur_samples.items()
+        ]
+        if base_samples.keys() != cur_samples.keys():
+            metrics += [
+                decide(name, unit, values, ())
+                for unit, values in base_samples.items()
+                if unit not in cur_samples
+            ]
         status = min((m.status for m in metrics), key=_PRECEDENCE.__getitem__, default=Status.OK)
     procs_note = None
     differences: list[ConfigDifference] = []
@@ -446,14 +490,15 @@ def compare_each(
             for unit, meta in rs.unit_metadata.items():
                 metadata.setdefault(unit, {}).update(meta)
     pairs = _pair_keys(base_benchmarks, current.benchmarks)
+    decider = _Decider(config, metadata)
     for key, cur in current.benchmarks.items():
         base_key = pairs.get(key)
         base = base_benchmarks.get(base_key) if base_key is not None else None
-        yield compare_benchmark(base, cur, config, metadata)
+        yield compare_benchmark(base, cur, config, metadata, decider)
     matched = set(pairs.values())
     for key, base in base_benchmarks.items():
         if key not in matched:
-            yield compare_benchmark(base, None, config, metadata)
+            yield compare_benchmark(base, None, config, metadata, decider)
 
 
 def comparison_of(

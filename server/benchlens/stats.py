@@ -39,11 +39,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 __all__ = [
     "EXACT_LIMIT",
     "MEDIAN_CI_BINOMIAL_LIMIT",
     "TIES_EXACT_LIMIT",
+    "PairStatistics",
     "SampleTest",
     "Summary",
     "compare_samples",
@@ -54,6 +56,7 @@ __all__ = [
     "min_samples_to_detect",
     "noise",
     "outliers",
+    "pair_statistics",
     "summarize",
 ]
 
@@ -139,32 +142,33 @@ _MEMO = 8192
 
 @lru_cache(maxsize=_MEMO)
 def _summarize(values: tuple[float, ...], confidence: float, assume_exact: bool) -> Summary:
-    xs = _sorted_values(values, "values")
+    return _summarize_sorted(_sorted_values(values, "values"), confidence, assume_exact)
+
+
+def _summarize_sorted(xs: list[float], confidence: float, assume_exact: bool) -> Summary:
     if not xs:
         raise ValueError("cannot summarize an empty sample")
     _check_confidence(confidence)
     if assume_exact:
         return _summarize_exact(xs, confidence)
 
-    lo_order, hi_order, actual = _median_ci_orders(len(xs), confidence)
+    n = len(xs)
+    lo_order, hi_order, actual = _median_ci_orders(n, confidence)
     lo = xs[lo_order - 1] if lo_order >= 1 else -math.inf
-    hi = xs[hi_order - 1] if hi_order <= len(xs) else math.inf
+    hi = xs[hi_order - 1] if hi_order <= n else math.inf
     warning = None
     if math.isinf(lo) or math.isinf(hi):
-        need = min_samples_for_ci(confidence)
-        op, need = (">=", need) if need <= _CI_SEARCH_LIMIT else (">", _CI_SEARCH_LIMIT)
-        warning = (
-            f"need {op} {need} samples for confidence interval at level {go_float(confidence)}"
-        )
-    return Summary(
-        center=_median_sorted(xs),
-        lo=lo,
-        hi=hi,
-        n=len(xs),
-        confidence=confidence,
-        warning=warning,
-        actual_confidence=actual,
-    )
+        warning = _ci_warning(confidence)
+    mid = n // 2
+    center = float(xs[mid]) if n % 2 else (xs[mid - 1] + xs[mid]) / 2
+    return Summary(center, lo, hi, n, confidence, warning, actual)
+
+
+@lru_cache(maxsize=64)
+def _ci_warning(confidence: float) -> str:
+    need = min_samples_for_ci(confidence)
+    op, need = (">=", need) if need <= _CI_SEARCH_LIMIT else (">", _CI_SEARCH_LIMIT)
+    return f"need {op} {need} samples for confidence interval at level {go_float(confidence)}"
 
 
 def _summarize_exact(xs: list[float], confidence: float) -> Summary:
@@ -215,10 +219,13 @@ def outliers(values: Sequence[float]) -> tuple[float, ...]:
 
 @lru_cache(maxsize=_MEMO)
 def _outliers(values: tuple[float, ...]) -> tuple[float, ...]:
-    n = len(values)
+    return _outliers_sorted(sorted(values))
+
+
+def _outliers_sorted(xs: list[float]) -> tuple[float, ...]:
+    n = len(xs)
     if n < OUTLIER_MIN_SAMPLES:
         return ()
-    xs = sorted(values)
     if xs[0] == xs[-1]:
         return ()  # constant (allocs/op): the common case, and nothing to say
     h1, h3 = (n - 1) * 0.25, (n - 1) * 0.75
@@ -247,9 +254,12 @@ def noise(values: Sequence[float]) -> float:
 
 @lru_cache(maxsize=_MEMO)
 def _noise(values: tuple[float, ...]) -> float:
-    if len(values) < 2:
+    return _noise_sorted(sorted(values))
+
+
+def _noise_sorted(xs: list[float]) -> float:
+    if len(xs) < 2:
         return 0.0
-    xs = sorted(values)
     centre = _median_sorted(xs)
     if centre == 0 or xs[0] == xs[-1]:
         return 0.0
@@ -398,8 +408,44 @@ def compare_samples(
 def _compare_samples(
     a: tuple[float, ...], b: tuple[float, ...], alpha: float, assume_exact: bool
 ) -> SampleTest:
-    xs = _sorted_values(a, "a")
-    ys = _sorted_values(b, "b")
+    return _compare_sorted(_sorted_values(a, "a"), _sorted_values(b, "b"), alpha, assume_exact)
+
+
+@dataclass(frozen=True)
+class PairStatistics:
+    """Everything a comparison asks of two samples, each sorted once: both summaries
+    (95 % intervals), the test, whether each side has outliers, and each side's noise."""
+
+    baseline: Summary
+    current: Summary
+    test: SampleTest
+    baseline_outliers: bool
+    current_outliers: bool
+    baseline_noise: float
+    current_noise: float
+
+
+def pair_statistics(
+    a: Sequence[float], b: Sequence[float], alpha: float = 0.05, assume_exact: bool = False
+) -> PairStatistics:
+    """`summarize`, `outliers` and `noise` of each side and `compare_samples(a, b)`,
+    computed together (both sides non-empty)."""
+    xs = _sorted_values(a, "values")
+    ys = _sorted_values(b, "values")
+    return PairStatistics(
+        _summarize_sorted(xs, 0.95, assume_exact),
+        _summarize_sorted(ys, 0.95, assume_exact),
+        _compare_sorted(xs, ys, alpha, assume_exact),
+        bool(_outliers_sorted(xs)),
+        bool(_outliers_sorted(ys)),
+        _noise_sorted(xs),
+        _noise_sorted(ys),
+    )
+
+
+def _compare_sorted(
+    xs: list[float], ys: list[float], alpha: float, assume_exact: bool
+) -> SampleTest:
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
     n_a, n_b = len(xs), len(ys)
@@ -506,7 +552,9 @@ def _utest(xs: list[float], ys: list[float]) -> tuple[float, str]:
     """p-value and method of the two-sided U test for sorted samples (not all equal)."""
     n_a, n_b = len(xs), len(ys)
     # Twice the U statistic of `a`: each pair with x > y counts 2, each tie 1.
-    two_u_a = sum(bisect_left(ys, x) + bisect_right(ys, x) for x in xs)
+    two_u_a = sum(map(bisect_left, repeat(ys, n_a), xs)) + sum(
+        map(bisect_right, repeat(ys, n_a), xs)
+    )
     two_u_b = 2 * n_a * n_b - two_u_a
     merged = sorted(xs + ys)
     has_ties = len(set(merged)) < n_a + n_b
@@ -606,20 +654,30 @@ def _ties_u_counts(groups: tuple[int, ...], n_pick: int) -> tuple[int, int]:
     """
     total = sum(groups)
     bits = math.comb(total, min(n_pick, total // 2)).bit_length() + 1
+    two_bits = 2 * bits
     mask = (1 << (n_pick * (total - n_pick) * bits)) - 1
     polys = [1] + [0] * n_pick
     start = 0
     for size in groups:
-        nxt = polys.copy()  # r = 0: nothing taken from this group
-        for j in range(min(start, n_pick) + 1):
-            poly = polys[j]
-            if not poly:
-                continue
-            free = 2 * (start - j) + size
-            for r in range(1, min(size, n_pick - j) + 1):
-                term = poly * math.comb(size, r) if r < size else poly
-                nxt[j + r] += (term << (r * (free - r) * bits)) & mask
-        polys = nxt
+        # Only counts j that the values after this group can still bring to n_pick matter.
+        need = n_pick - (total - start - size)
+        if size == 1:
+            # One value: j -> j + 1, in place from the top down (each j read before it grows).
+            for j in range(min(start, n_pick - 1), max(need - 1, 0) - 1, -1):
+                poly = polys[j]
+                if poly:
+                    polys[j + 1] += (poly << ((start - j) * two_bits)) & mask
+        else:
+            nxt = polys.copy()  # r = 0: nothing taken from this group
+            for j in range(max(need - size, 0), min(start, n_pick) + 1):
+                poly = polys[j]
+                if not poly:
+                    continue
+                free = 2 * (start - j) + size
+                for r in range(max(need - j, 1), min(size, n_pick - j) + 1):
+                    term = poly * math.comb(size, r) if r < size else poly
+                    nxt[j + r] += (term << (r * (free - r) * bits)) & mask
+            polys = nxt
         start += size
     return polys[n_pick], bits
 

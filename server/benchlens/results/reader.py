@@ -12,7 +12,9 @@ memory follows the samples kept, not the bytes read. Only regular files are
 read: a FIFO or a device (`/dev/zero`) is refused before anything is read,
 and an I/O error in the middle of a file is a `ResultsFileError` naming the
 file and line. `load_results` feeds samples straight into a `ResultSet`
-without building a record per line; `read_records` yields the records.
+without building a record per line — the result lines between two other lines
+grouped by benchmark and converted a column at a time; `read_records` yields
+the records, one line at a time (tests check that both read the same).
 """
 
 from __future__ import annotations
@@ -108,6 +110,63 @@ def parse_value(text: str) -> float:
     return value
 
 
+def _units_layout(spelled: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...] | None]:
+    """The normalised units of a line's unit fields and their powers of ten (None if all
+    0), cached per spelling."""
+    layout = _layouts.get(spelled)
+    if layout is None:
+        normal = [normalise_unit(unit) for unit in spelled]
+        exps = tuple(exp for _, exp in normal)
+        layout = (tuple(unit for unit, _ in normal), exps if any(exps) else None)
+        if len(_layouts) >= _MAX_CACHED:
+            _layouts.clear()
+        _layouts[spelled] = layout
+    return layout
+
+
+def _columns(raw: str, lines: list[str]) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
+    """The result lines of one benchmark name split into columns: (units, the columns of
+    the line's fields), or None unless every line has the same fields and units, kept
+    in the unit they are written in: anything else is for the line-at-a-time path."""
+    rows = list(map(str.split, lines))
+    first = rows[0]
+    n = len(first)
+    if n < 4 or n & 1 or (len(raw) > 9 and _is_lower(raw[9])):
+        return None
+    m = len(rows)
+    if m > 1 and len(set(map(len, rows))) != 1:
+        return None
+    units, exps = _units_layout(tuple(first[3::2]))
+    if exps is not None or len(set(units)) != len(units):
+        return None  # values to scale, or a unit twice on a line
+    columns = list(zip(*rows, strict=True))
+    if m > 1 and set(map(tuple.count, columns[3::2], first[3::2])) != {m}:
+        return None
+    return units, columns
+
+
+def _numbers(texts: list[str], cache: dict[str, float], number: type[float]) -> list[float] | None:
+    """Plain numbers (decimal digits, a dot in values: what Go and Python read alike),
+    those seen before as the cache's objects (memory: values repeat), else None."""
+    cached = list(map(cache.get, texts))
+    if None not in cached:
+        return cast(list[float], cached)
+    joined = "".join(texts)
+    if not joined.isascii() or not (
+        joined.replace(".", "").isdigit() if number is float else joined.isdigit()
+    ):
+        return None
+    if number is int and max(map(len, texts)) >= 19:
+        return None  # beyond int64: parse_iterations says why
+    try:
+        kept = list(map(number, texts))
+    except ValueError:  # "1..2"
+        return None
+    if len(cache) < _MAX_CACHED:
+        cache.update(zip(texts, kept, strict=True))
+    return kept
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -180,9 +239,111 @@ class _ResultParser:
     def feed_block(
         self, lines: list[str | None], lineno: int, results: ResultSet, plain: bool
     ) -> None:
-        """Lines numbered from `lineno + 1` into `results`. Result lines whose name,
-        count, units and values were all seen before take a fast path; any other
-        line goes through `feed`, which also fills those caches."""
+        """Lines numbered from `lineno + 1` into `results`, a column at a time.
+
+        The result lines between two other lines (a `pkg:` line, `PASS`...) are split
+        once and grouped by name; each group is then checked and converted column by
+        column (the units alike on every line, counts and values plain decimals), so
+        that the work per line is one split and one append. A group that is not that
+        simple sends its whole run of lines through the line-at-a-time path, which
+        reads exactly the same samples, issues and line numbers, only slower."""
+        if (
+            not plain
+            or None in lines
+            or max(map(len, cast(list[str], lines)), default=0) > MAX_LINE
+        ):
+            self._feed_lines(lines, lineno, results, plain)
+            return
+        text_lines = cast(list[str], lines)
+        groups: dict[str, list[str]] = {}
+        firsts: dict[str, int] = {}
+        start = 0
+        for i, line in enumerate(text_lines):
+            if line.startswith("Benchmark"):
+                raw = line.split(None, 1)[0]
+                rows = groups.get(raw)
+                if rows is None:
+                    groups[raw] = [line]
+                    firsts[raw] = i
+                else:
+                    rows.append(line)
+            elif line and line[0] not in " \t\r":
+                if groups:
+                    self._flush(groups, firsts, text_lines, start, i, lineno, results)
+                    groups, firsts = {}, {}
+                self.feed(line[:-1] if line.endswith("\r") else line, lineno + i + 1, results)
+                start = i + 1
+        if groups:
+            self._flush(groups, firsts, text_lines, start, len(text_lines), lineno, results)
+
+    def _flush(
+        self,
+        groups: dict[str, list[str]],
+        firsts: dict[str, int],
+        lines: list[str],
+        start: int,
+        end: int,
+        lineno: int,
+        results: ResultSet,
+    ) -> None:
+        """The grouped result lines of `lines[start:end]` into `results`; when a group is
+        not simple, the whole run goes through the line-at-a-time path instead."""
+        split = []
+        counts: list[str] = []
+        texts: list[str] = []
+        for raw, group_lines in groups.items():
+            group = _columns(raw, group_lines)
+            if group is None:
+                self._feed_lines(list(lines[start:end]), lineno + start, results, True)
+                return
+            split.append((raw, group[0], len(group_lines)))
+            counts += group[1][1]
+            texts += itertools.chain.from_iterable(group[1][2::2])
+        iterations = _numbers(counts, cast(dict[str, float], _counts), int)
+        values = _numbers(texts, _values, float)
+        if iterations is None or values is None:
+            self._feed_lines(list(lines[start:end]), lineno + start, results, True)
+            return
+        config = self._frozen
+        benches, benchmarks = self._benches, results.benchmarks
+        at_count = at_value = 0
+        for raw, units, m in split:
+            bench = benches.get(raw)
+            if bench is None:
+                key = self._keys.get(raw)
+                if key is None:
+                    name, procs = split_procs(raw)
+                    key = BenchmarkKey(self.config.get("pkg", ""), name, procs)
+                    if len(self._keys) >= _MAX_CACHED:
+                        self._keys.clear()
+                    self._keys[raw] = key
+                bench = benchmarks.get(key)
+                if bench is None:
+                    bench = benchmarks[key] = BenchmarkSamples(key)
+                    bench.first_location = Location(self.source, lineno + firsts[raw] + 1)
+                benches[raw] = bench
+            samples = bench.samples
+            for unit in units:
+                kept = values[at_value : at_value + m]
+                at_value += m
+                have = samples.get(unit)
+                if have is None:
+                    samples[unit] = kept
+                else:
+                    have += kept
+            bench.iterations += cast(list[int], iterations[at_count : at_count + m])
+            at_count += m
+            bench.config = config
+        if results._last_config is not config:
+            results.config.update(config)
+            results._last_config = config
+
+    def _feed_lines(
+        self, lines: list[str | None], lineno: int, results: ResultSet, plain: bool
+    ) -> None:
+        """Lines numbered from `lineno + 1` into `results`, one at a time. Result lines
+        whose name, count, units and values were all seen before take a fast path; any
+        other line goes through `feed`, which also fills those caches."""
         keys, counts, layouts, cache = self._keys, _counts, _layouts, _values
         benches = self._benches
         benchmarks = results.benchmarks
@@ -296,15 +457,7 @@ class _ResultParser:
             message = f"{_name(raw)}: missing units after {_clip(fields[-1])}"
             self._issue(sink, lineno, message)
             return None
-        spelled = tuple(fields[3::2])
-        normal = [normalise_unit(unit) for unit in spelled]
-        units = tuple(unit for unit, _ in normal)
-        exps = tuple(exp for _, exp in normal)
-        layout = (units, exps if any(exps) else None)
-        if len(_layouts) >= _MAX_CACHED:
-            _layouts.clear()
-        _layouts[spelled] = layout
-        return layout
+        return _units_layout(tuple(fields[3::2]))
 
     def _issue(self, sink: _Sink, lineno: int, message: str) -> None:
         sink.add(SyntaxIssue(Location(self.source, lineno), message))
