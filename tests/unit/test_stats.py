@@ -88,6 +88,42 @@ def test_exact_p_matches_enumeration_without_ties(values: list[int], data: st.Da
     assert stats.mann_whitney_u_pvalue(a, b) == pytest.approx(brute_force_p(a, b), abs=1e-12)
 
 
+def _u_counts_by_table(groups: Sequence[int], n_pick: int) -> list[int]:
+    """The rankings per value of 2U for n_pick values drawn from tie groups, counted with
+    a plain table over (values taken, 2R): the slow, obvious way."""
+    table: dict[tuple[int, int], int] = {(0, 0): 1}
+    start = 0
+    for size in groups:
+        doubled_mid_rank = 2 * start + size + 1
+        grown: dict[tuple[int, int], int] = {}
+        for (taken, two_r), ways in table.items():
+            for r in range(min(size, n_pick - taken) + 1):
+                key = (taken + r, two_r + r * doubled_mid_rank)
+                grown[key] = grown.get(key, 0) + ways * math.comb(size, r)
+        table = grown
+        start += size
+    counts = [0] * (2 * n_pick * (start - n_pick) + 1)
+    for (taken, two_r), ways in table.items():
+        if taken == n_pick:
+            counts[two_r - n_pick * (n_pick + 1)] += ways
+    return counts
+
+
+@PROPERTY
+@given(
+    st.lists(st.integers(1, 6), min_size=2, max_size=18).filter(lambda g: sum(g) <= 40),
+    st.data(),
+)
+def test_tie_distribution_matches_a_plain_table(groups: list[int], data: st.DataObject) -> None:
+    """The packed, pruned distribution of 2U with ties (below the centre) counts what a
+    plain table counts, for every tie pattern and sample size."""
+    total = sum(groups)
+    n_pick = data.draw(st.integers(max(1, total - 25), min(25, total - 1)))
+    packed, bits = stats._ties_u_counts(tuple(groups), n_pick)
+    digits = [(packed >> (d * bits)) & ((1 << bits) - 1) for d in range(n_pick * (total - n_pick))]
+    assert digits == _u_counts_by_table(groups, n_pick)[: len(digits)]
+
+
 @PROPERTY
 @given(
     st.lists(st.integers(0, 50).map(float), min_size=4, max_size=60),
