@@ -6,12 +6,10 @@ the file, line and key, the offending value is dropped and its default used.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import os
 import re
 import reprlib
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -239,6 +237,8 @@ _SHORT.maxother = 50
 
 
 def _did_you_mean(name: str, known: Any) -> str:
+    import difflib  # for mistakes only: not in every command's start-up
+
     close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.6)
     return f"; did you mean {close[0]}?" if close else ""
 
@@ -560,6 +560,8 @@ def _run_settings(v: _Validator, table: Any, base: RunSettings) -> RunSettings:
 def _parse_toml(path: Path, text: str) -> tuple[dict[str, Any] | None, ConfigIssue | None]:
     """The TOML document, or the issue that stops it being read (with its line when
     tomllib or a look at the text can tell)."""
+    import tomllib  # only when there is a file to read
+
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:

@@ -107,14 +107,15 @@ class Summary:
         bound has a different sign than the centre (no meaningful percentage), 0 when
         everything is 0.
         """
-        if math.isinf(self.lo) or math.isinf(self.hi):
+        lo, hi, center = self.lo, self.hi, self.center
+        if math.isinf(lo) or math.isinf(hi):
             return math.inf
-        sign = _sign(self.center)
-        if sign != _sign(self.lo) or sign != _sign(self.hi):
+        sign = (center > 0) - (center < 0)
+        if sign != (lo > 0) - (lo < 0) or sign != (hi > 0) - (hi < 0):
             return math.nan
-        if self.center == 0:
+        if center == 0:
             return 0.0
-        return max(self.hi / self.center - 1, 1 - self.lo / self.center)
+        return max(hi / center - 1, 1 - lo / center)
 
     @property
     def spread_str(self) -> str:
@@ -713,10 +714,6 @@ def go_float(x: float) -> str:
     if point > 0:
         return f"{prefix}{mant[:point]}.{mant[point:]}"
     return f"{prefix}0.{'0' * -point}{mant}"
-
-
-def _sign(x: float) -> int:
-    return (x > 0) - (x < 0)
 
 
 def _sorted_values(values: Sequence[float], name: str) -> list[float]:

@@ -14,7 +14,6 @@ import errno
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 
 from benchlens import __version__
@@ -126,6 +125,8 @@ def _guarded(func: Callable[[argparse.Namespace], int], args: argparse.Namespace
     except Exception as exc:
         debug = bool(os.environ.get("BENCHLENS_DEBUG"))
         if debug:
+            import traceback  # only for the one who asked to see it
+
             traceback.print_exc()
         hint = "" if debug else " (BENCHLENS_DEBUG=1 shows where)"
         base.warn(f"unexpected error: {type(exc).__name__}: {_short(exc)}{hint}")

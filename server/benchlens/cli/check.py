@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchlens.cli.base import without_cycle_collection
 from benchlens.cli.common import (
     InputError,
     comparison_problem,
@@ -40,6 +41,11 @@ def annotation_base() -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
+    with without_cycle_collection():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     root = args.path.resolve()
     if not root.is_dir():
         warn(f"{args.path}: not a directory")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from benchlens.cli.base import without_cycle_collection
 from benchlens.cli.common import (
     InputError,
     comparison_problem,
@@ -15,8 +16,6 @@ from benchlens.cli.common import (
     warn,
 )
 from benchlens.compare import Comparison, compare
-from benchlens.filter import FilterError, parse_filter
-from benchlens.views.text import render_text, use_color
 
 FORMATS = ("text", "markdown", "json", "html")
 
@@ -57,7 +56,8 @@ def render(
     """`comparison` in `fmt`; html adds trends from `history_dir` (the workspace's).
 
     Each format's module is imported when asked for: the HTML one brings jinja2, which
-    a terminal table of thousands of rows should not wait for."""
+    a terminal table of thousands of rows should not wait for, and the JSON of a CI
+    job needs neither the text nor the markdown table."""
     if fmt == "markdown":
         from benchlens.views.markdown import render_markdown
 
@@ -72,10 +72,17 @@ def render(
 
         history = History.load(history_dir) if history_dir is not None else None
         return render_html(comparison, history=history)
+    from benchlens.views.text import render_text, use_color
+
     return render_text(comparison, color=use_color(sys.stdout), only_changed=only_changed)
 
 
 def run(args: argparse.Namespace) -> int:
+    with without_cycle_collection():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     config = load_config_reporting(args.dir)
     try:
         baseline = load_results_or_fail(args.baseline)
@@ -86,11 +93,15 @@ def run(args: argparse.Namespace) -> int:
     if not current.benchmarks and not baseline.benchmarks:
         warn(f"no benchmark results in {args.baseline} or {args.current}")
         return 2
-    try:
-        keep = parse_filter(args.filter) if args.filter is not None else None
-    except FilterError as exc:
-        warn(f"--filter {args.filter!r}: {exc}")
-        return 2
+    keep = None
+    if args.filter is not None:
+        from benchlens.filter import FilterError, parse_filter  # only when asked for
+
+        try:
+            keep = parse_filter(args.filter)
+        except FilterError as exc:
+            warn(f"--filter {args.filter!r}: {exc}")
+            return 2
     comparison = compare(baseline, current, config)
     if keep is not None:
         comparison = comparison.filtered(keep)

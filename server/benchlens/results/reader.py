@@ -20,7 +20,6 @@ the records, one line at a time (tests check that both read the same).
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import re
 import stat
@@ -630,6 +629,8 @@ def _test2json_lines(lines: Iterable[str | None]) -> Iterator[tuple[int, str | N
     line started, text, package); package None means the text is a message
     about a bad JSON line.
     """
+    import json as _json  # test2json only: the text format needs no JSON decoder
+
     buffers: dict[str, tuple[int, str]] = {}
     skipping: set[str] = set()
     for lineno, raw in enumerate(lines, start=1):
@@ -640,8 +641,8 @@ def _test2json_lines(lines: Iterable[str | None]) -> Iterator[tuple[int, str | N
         if not raw:
             continue
         try:
-            event = json.loads(raw)
-        except json.JSONDecodeError as exc:
+            event = _json.loads(raw)
+        except _json.JSONDecodeError as exc:
             yield lineno, f"invalid JSON event: {exc.msg}", None
             continue
         except RecursionError:

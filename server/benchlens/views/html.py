@@ -223,9 +223,11 @@ def results_tables(
     geomeans), then one per package of its unchanged ones, footnotes numbered in that
     order - the layout of the markdown view."""
     tables = package_tables(comparison)
-    changed = [_html_table(t, t.changed, True, footnotes) for t in tables if t.changed]
+    changed = [_html_table(t, t.changed, True, footnotes) for t in tables if t.changed_benchmarks]
     unchanged = [
-        _html_table(t, t.unchanged, not t.changed, footnotes) for t in tables if t.unchanged
+        _html_table(t, t.unchanged, not t.changed_benchmarks, footnotes)
+        for t in tables
+        if t.unchanged_benchmarks
     ]
     return changed, unchanged
 

@@ -133,7 +133,7 @@ def render_markdown(
     budget = _Budget(max_chars, sum(len(line) + 1 for line in lines))
     footnotes = Footnotes()
     tables = package_tables(comparison, only_changed=only_changed)
-    changed = [t for t in tables if t.changed]
+    changed = [t for t in tables if t.changed_benchmarks]
     complete = True
     for i, table in enumerate(changed):
         saved = footnotes.checkpoint()
@@ -141,21 +141,26 @@ def render_markdown(
         if not budget.take(block):
             footnotes.rollback(saved)
             rest = changed[i:]
-            lines += [_left_out(sum(len(t.changed) for t in rest), len(rest), "changed"), ""]
+            left = sum(len(t.changed_benchmarks) for t in rest)
+            lines += [_left_out(left, len(rest), "changed"), ""]
             complete = False
             break
         lines += block
-    unchanged = [t for t in tables if t.unchanged]
+    unchanged = [t for t in tables if t.unchanged_benchmarks]
     if unchanged:
-        count = sum(len(t.unchanged) for t in unchanged)
+        count = sum(len(t.unchanged_benchmarks) for t in unchanged)
         lines += [f"<details><summary>{count} unchanged</summary>", ""]
         for i, table in enumerate(unchanged):
             saved = footnotes.checkpoint()
-            block = _table(table, table.unchanged, not table.changed, footnotes)
+            if not complete:
+                block = []
+            else:
+                block = _table(table, table.unchanged, not table.changed_benchmarks, footnotes)
             if not complete or not budget.take(block):
                 footnotes.rollback(saved)
                 rest = unchanged[i:]
-                lines += [_left_out(sum(len(t.unchanged) for t in rest), len(rest), "unchanged")]
+                left = sum(len(t.unchanged_benchmarks) for t in rest)
+                lines += [_left_out(left, len(rest), "unchanged")]
                 lines.append("")
                 break
             lines += block

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from benchlens.compare import BenchmarkComparison, Comparison, MetricDelta, Status
 from benchlens.units import format_change, format_value
 from benchlens.views.escape import visible
-from benchlens.views.facts import metric_notes, p_text, short_name, value_and_spread
+from benchlens.views.facts import metric_notes, p_text, short_name, with_spread
 
 GEOMEAN = "geomean"
 GEOMEAN_NOT_POSITIVE = "summaries must be >0 to compute geomean"
@@ -53,30 +53,51 @@ class BenchmarkRows:
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PackageTable:
-    """The benchmarks of one package: changed first, then unchanged, then geomeans."""
+    """The benchmarks of one package: changed first, then unchanged, then geomeans.
+
+    The rows are formatted when a view first asks for them: the PR comment stops at
+    GitHub's size limit, and the benchmarks it leaves out are only counted."""
 
     package: str
-    changed: tuple[BenchmarkRows, ...]
-    unchanged: tuple[BenchmarkRows, ...]
-    geomeans: tuple[Row, ...]
+    changed_benchmarks: tuple[BenchmarkComparison, ...]
+    unchanged_benchmarks: tuple[BenchmarkComparison, ...]
+    #: Every benchmark of the package (the unchanged too, when a view leaves them out).
+    benchmarks: tuple[BenchmarkComparison, ...]
+    alpha: float
+
+    @functools.cached_property
+    def changed(self) -> tuple[BenchmarkRows, ...]:
+        return tuple(benchmark_rows(b, self.alpha) for b in self.changed_benchmarks)
+
+    @functools.cached_property
+    def unchanged(self) -> tuple[BenchmarkRows, ...]:
+        return tuple(benchmark_rows(b, self.alpha) for b in self.unchanged_benchmarks)
+
+    @functools.cached_property
+    def geomeans(self) -> tuple[Row, ...]:
+        return geomean_rows(self.benchmarks)
 
     @property
     def status(self) -> Status:
-        return self.changed[0].status if self.changed else Status.OK
+        changed = self.changed_benchmarks
+        return changed[0].status if changed else Status.OK
 
 
 def metric_row(m: MetricDelta, alpha: float) -> Row:
+    notes = (
+        tuple(visible(n) for n in metric_notes(m, alpha)) if m.warnings or m.low_confidence else ()
+    )
     return Row(
-        unit=visible(m.unit),
-        baseline=visible(value_and_spread(m, "baseline")),
-        current=visible(value_and_spread(m, "current")),
-        change=format_change(m.change_pct) if m.change_pct is not None else "—",
-        p=p_text(m),
-        status=m.status,
-        notes=tuple(visible(n) for n in metric_notes(m, alpha)),
-        low_confidence=m.low_confidence,
+        visible(m.unit),
+        visible(with_spread(m.baseline, m.unit)),
+        visible(with_spread(m.current, m.unit)),
+        format_change(m.change_pct) if m.change_pct is not None else "—",
+        p_text(m),
+        m.status,
+        notes,
+        m.low_confidence,
     )
 
 
@@ -145,9 +166,10 @@ def package_tables(comparison: Comparison, *, only_changed: bool = False) -> lis
         tables.append(
             PackageTable(
                 package=visible(package),
-                changed=tuple(benchmark_rows(b, comparison.alpha) for b in changed),
-                unchanged=tuple(benchmark_rows(b, comparison.alpha) for b in unchanged),
-                geomeans=geomean_rows(benches),
+                changed_benchmarks=tuple(changed),
+                unchanged_benchmarks=tuple(unchanged),
+                benchmarks=tuple(benches),
+                alpha=comparison.alpha,
             )
         )
     tables.sort(key=lambda t: _ORDER[t.status])

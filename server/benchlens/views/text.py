@@ -80,13 +80,12 @@ def _cells(name: str, row: Row, footnotes: Footnotes) -> tuple[str, ...]:
 _Line = tuple[tuple[str, ...], tuple[int, ...], Status | None] | str
 
 
-def _measure(cells: tuple[str, ...], widths: list[int]) -> tuple[int, ...]:
-    """Each cell's width (the last column's is not needed), widening `widths` to fit."""
-    measured = tuple(len(c) if c.isascii() else text_width(c) for c in cells[:-1])
-    for i, w in enumerate(measured):
-        if w > widths[i]:
-            widths[i] = w
-    return measured
+def _measure(cells: tuple[str, ...]) -> tuple[int, ...]:
+    """Each cell's width (the last column's is not needed)."""
+    shown = cells[:-1]
+    if _MAYBE_NOT_ONE_COLUMN.search("".join(shown)) is None:
+        return tuple(map(len, shown))  # one column per character: the usual row
+    return tuple(len(c) if c.isascii() else text_width(c) for c in shown)
 
 
 def _format(
@@ -112,7 +111,8 @@ def table_lines(
     `widths` is widened to the widest cell of each column."""
     footnotes = Footnotes()
     lines: list[_Line] = []
-    header = _measure(_HEADER, widths)
+    header = _measure(_HEADER)
+    measured = [header]
     for table in package_tables(comparison, only_changed=only_changed):
         lines.append(f"pkg: {table.package}" if table.package else "")
         lines.append((_HEADER, header, None))
@@ -120,13 +120,18 @@ def table_lines(
             name = bench.name
             for row in bench.rows:
                 cells = _cells(name, row, footnotes)
-                lines.append((cells, _measure(cells, widths), row.status))
+                sizes = _measure(cells)
+                measured.append(sizes)
+                lines.append((cells, sizes, row.status))
                 name = ""
         name = GEOMEAN
         for row in table.geomeans:
             cells = _cells(name, row, footnotes)
-            lines.append((cells, _measure(cells, widths), None))
+            sizes = _measure(cells)
+            measured.append(sizes)
+            lines.append((cells, sizes, None))
             name = ""
+    widths[: len(header)] = map(max, widths, map(max, zip(*measured, strict=True)))
     return lines, footnotes
 
 
