@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
+from itertools import compress, islice, repeat
+from operator import ne, sub
 
 __all__ = [
     "EXACT_LIMIT",
@@ -540,6 +540,7 @@ def min_samples_to_detect(alpha: float) -> int:
     return n
 
 
+@lru_cache(maxsize=1024)
 def _min_pvalue(n_a: int, n_b: int) -> float:
     """Smallest p-value the U test can give for these sizes (completely separated samples)."""
     if n_a == 0 or n_b == 0:
@@ -559,7 +560,7 @@ def _utest(xs: list[float], ys: list[float]) -> tuple[float, str]:
     two_u_b = 2 * n_a * n_b - two_u_a
     merged = sorted(xs + ys)
     has_ties = len(set(merged)) < n_a + n_b
-    ties = list(Counter(merged).values()) if has_ties else []
+    ties = _tie_groups(merged) if has_ties else []
 
     if (not has_ties and n_a <= EXACT_LIMIT and n_b <= EXACT_LIMIT) or (
         has_ties and n_a <= TIES_EXACT_LIMIT and n_b <= TIES_EXACT_LIMIT
@@ -581,6 +582,14 @@ def _utest(xs: list[float], ys: list[float]) -> tuple[float, str]:
 
     tie_term = sum(t**3 - t for t in ties)
     return _normal_pvalue(two_u_a / 2, n_a, n_b, tie_term), "normal"
+
+
+def _tie_groups(merged: list[float]) -> list[int]:
+    """The sizes of the runs of equal values of a sorted list, in order."""
+    n = len(merged)
+    # Where a new value starts: after each position whose next value differs.
+    starts = [0, *compress(range(1, n), map(ne, merged, islice(merged, 1, None))), n]
+    return list(map(sub, islice(starts, 1, None), starts))
 
 
 def _normal_pvalue(u: float, n_a: int, n_b: int, tie_term: int) -> float:
