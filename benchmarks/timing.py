@@ -54,6 +54,19 @@ def benchlens_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "benchlens"]
 
 
+def compile_package() -> None:
+    """Write benchlens's bytecode (`__pycache__`) before timing it, as a user's machine has
+    it from the first run on: a process started with PYTHONDONTWRITEBYTECODE set (as
+    some shells and sandboxes do) would otherwise compile every module on every run."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("benchlens")
+    folders = (spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        compileall.compile_dir(folder, quiet=1)
+
+
 def benchstat() -> Path | None:
     """The reference benchstat binary (a yardstick only), or None when it is not here."""
     found = os.environ.get("BENCHSTAT")
