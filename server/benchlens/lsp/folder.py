@@ -129,6 +129,7 @@ class FolderState:
         self._generation = 0
         self._generation_lock = threading.Lock()
         self._parses: dict[Path, Parse] = {}
+        self._typed: set[Path] = set()
         self._views: list[_Computed] = []
 
     # -- what the loop asks --
@@ -250,8 +251,12 @@ class FolderState:
         self.bump()
         if self.why is not None:
             self.why.forget_if_changed(path, text)
-        if path.name.endswith("_test.go") and (opened or self.tracker.known(path)):
+        if not path.name.endswith("_test.go"):
+            return
+        if opened:  # the first version (or, if it has one, a change made while it was closed)
             self.tracker.observe(path, text, self.index.functions_in_file(path), time.time())
+        elif self.tracker.known(path):
+            self._typed.add(path)  # compared with the last version when typing pauses
 
     def settle_sources(self, documents: Documents) -> None:
         """After a view is shown: fingerprint the benchmark functions of the files it maps to
@@ -261,6 +266,7 @@ class FolderState:
         self.load_history()
 
     def close(self, path: Path) -> None:
+        self._typed.discard(path)
         if self.index is not None:
             self.index.close_document(path)
             self.bump()
@@ -274,20 +280,31 @@ class FolderState:
             self.index.update_document(path, text)
         self.bump()
 
-    def relocate(self, paths: set[Path]) -> View:
+    def observe_edits(self, documents: Documents) -> None:
+        """Compare the edited files' text with their last version (staleness), once typing
+        pauses: on every keystroke it would mean hashing every function of the file."""
+        typed, self._typed = self._typed, set()
+        for path in typed:
+            text = documents.text(path)
+            if self.index is not None and text is not None:
+                functions = self.index.functions_in_file(path)
+                self.tracker.observe(path, text, functions, time.time())
+
+    def relocate(self, paths: set[Path]) -> tuple[View, set[Path]]:
         """The view with what is shown in `paths` (edited files) mapped onto their new text:
         the benchmarks shown there, and the unresolved ones of their packages (an edit may
-        have added what they need). Blocking (the index may parse the files)."""
+        have added what they need); and the files whose findings may have changed.
+        Blocking (the index may parse the files)."""
         view, index = self.view, self.index
         if view.comparison is None or index is None:
-            return view
+            return view, set()
         packages = {index.package_of_file(p) for p in paths}
         affected = {p.bench.key: p.bench for path in paths for p in view.placed.get(path, ())}
         affected.update(
             (u.bench.key, u.bench) for u in view.unresolved if u.bench.key.package in packages
         )
         part = replace(view.comparison, benchmarks=tuple(affected.values()))
-        return update_view(view, place(part, index), self.config)
+        return update_view(view, paths, place(part, index), self.config)
 
     def locate(self, comparison: Comparison | None) -> View:
         """Map a comparison onto the source. Blocking (the index may parse files)."""

@@ -16,10 +16,17 @@ MAX_LINE_DIAGNOSTICS = 100
 Diagnostics = dict[str, list[types.Diagnostic]]
 
 
-def folder_diagnostics(state: FolderState, uri_of: Callable[[Path], str], out: Diagnostics) -> None:
-    """Add the diagnostics of one folder to `out`: findings on the source, configuration
-    problems on the TOML file, unreadable lines and failures on the results files."""
-    for path, findings in state.view.findings.items():
+def folder_diagnostics(
+    state: FolderState,
+    uri_of: Callable[[Path], str],
+    out: Diagnostics,
+    paths: Iterable[Path] | None = None,
+) -> None:
+    """Add the diagnostics of one folder to `out`: findings on the source (of `paths`
+    only, when given), configuration problems on the TOML file, unreadable lines and
+    failures on the results files, and what `why` found."""
+    for path in state.view.findings if paths is None else paths:
+        findings = state.view.findings.get(path, ())
         diags = out.setdefault(uri_of(path), [])
         for finding in findings:
             diag = convert.diagnostic(finding, state.is_stale(finding.bench, path))
@@ -58,12 +65,25 @@ class Publisher:
         self._send = send
         self.published: Diagnostics = {}
 
-    def publish(self, folders: Iterable[FolderState], uri_of: Callable[[Path], str]) -> None:
+    def publish(
+        self,
+        folders: Iterable[FolderState],
+        uri_of: Callable[[Path], str],
+        only: tuple[FolderState, set[Path]] | None = None,
+    ) -> None:
+        """Every document's diagnostics, or `only` those of some files of one folder
+        (edited: the findings of other files have not changed)."""
         wanted: Diagnostics = {}
-        for state in folders:
-            folder_diagnostics(state, uri_of, wanted)
-        for uri in set(self.published) - set(wanted):
-            wanted[uri] = []
+        if only is not None:
+            state, paths = only
+            folder_diagnostics(state, uri_of, wanted, paths)
+            uris = {uri_of(p) for p in paths}
+            wanted = {uri: diags for uri, diags in wanted.items() if uri in uris}
+        else:
+            for state in folders:
+                folder_diagnostics(state, uri_of, wanted)
+            for uri in set(self.published) - set(wanted):
+                wanted[uri] = []
         for uri, diags in sorted(wanted.items(), key=_regressions_first):
             if self.published.get(uri, []) == diags:
                 continue

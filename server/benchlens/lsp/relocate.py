@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
-from benchlens.lsp.folder import FolderState
+from benchlens.lsp.folder import Documents, FolderState
 
 #: Quiet time after an edit before diagnostics are mapped onto the new text.
 RELOCATE_DELAY = 0.05
@@ -16,8 +16,11 @@ RELOCATE_DELAY = 0.05
 class Relocator:
     """The debouncer of edits: one timer per folder."""
 
-    def __init__(self, publish: Callable[[], None]) -> None:
+    def __init__(
+        self, publish: Callable[[tuple[FolderState, set[Path]]], None], documents: Documents
+    ) -> None:
         self._publish = publish
+        self._documents = documents
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._edited: dict[str, set[Path]] = {}
 
@@ -32,8 +35,9 @@ class Relocator:
 
     def _now(self, state: FolderState) -> None:
         self._timers.pop(state.uri, None)
-        state.view = state.relocate(self._edited.pop(state.uri, set()))
-        self._publish()
+        state.observe_edits(self._documents)
+        state.view, touched = state.relocate(self._edited.pop(state.uri, set()))
+        self._publish((state, touched))
 
     def settle(self, state: FolderState) -> None:
         """Apply a pending re-map now, so a request sees the positions of the latest edit."""

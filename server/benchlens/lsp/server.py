@@ -78,7 +78,7 @@ class BenchlensServer(LanguageServer):
         self.active_run: ActiveRun | None = None
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.relocator = Relocator(self.publish)
+        self.relocator = Relocator(self.publish, self.documents)
         self._retries: dict[Path, asyncio.TimerHandle] = {}
         self._preparing: set[str] = set()
 
@@ -210,8 +210,8 @@ class BenchlensServer(LanguageServer):
         except Exception as exc:
             log.info("codeLens/refresh failed: %r", exc)
 
-    def publish(self) -> None:
-        self.publisher.publish(self.folders.values(), self.documents.uri_of)
+    def publish(self, only: tuple[FolderState, set[Path]] | None = None) -> None:
+        self.publisher.publish(self.folders.values(), self.documents.uri_of, only)
 
     def rewatch(self) -> None:
         if self.watcher is None:

@@ -61,21 +61,24 @@ def placed_on_line(view: View, path: Path, line: int) -> list[Placed]:
     return [p for p in view.placed.get(path, ()) if p.range.start_line == line]
 
 
-def update_view(view: View, placements: Sequence[Placement], config: Config) -> View:
+def update_view(
+    view: View, shown_in: set[Path], placements: Sequence[Placement], config: Config
+) -> tuple[View, set[Path]]:
     """`view` with the benchmarks of `placements` placed anew (an edit moved them), the
-    others as they were."""
+    others as they were; those benchmarks were shown in the files `shown_in` (or not
+    at all). Returns the view and the files whose findings may have changed."""
     keys = {p.bench.key for p in placements}
     assert view.comparison is not None
     part = make_view(view.comparison, placements, config)
-    placed: dict[Path, tuple[Placed, ...]] = {}
-    for path in {*view.placed, *part.placed}:
+    touched = shown_in | set(part.placed) | set(part.findings)
+    placed = dict(view.placed)
+    shown = dict(view.findings)
+    for path in touched:
         kept = tuple(p for p in view.placed.get(path, ()) if p.bench.key not in keys)
-        if both := kept + part.placed.get(path, ()):
-            placed[path] = both
-    shown: dict[Path, tuple[Finding, ...]] = {}
-    for path in {*view.findings, *part.findings}:
+        placed[path] = kept + part.placed.get(path, ())
         kept_findings = tuple(f for f in view.findings.get(path, ()) if f.bench.key not in keys)
-        if both_findings := kept_findings + part.findings.get(path, ()):
-            shown[path] = both_findings
+        shown[path] = kept_findings + part.findings.get(path, ())
     unresolved = tuple(u for u in view.unresolved if u.bench.key not in keys) + part.unresolved
-    return View(view.comparison, placed, shown, unresolved)
+    placed = {path: ps for path, ps in placed.items() if ps}
+    shown = {path: fs for path, fs in shown.items() if fs}
+    return View(view.comparison, placed, shown, unresolved), touched
