@@ -220,6 +220,16 @@ def _change_pct(base: float, cur: float) -> float | None:
 NOISE_MULTIPLE = 2.0
 
 
+def _within_noise(base: float, cur: float, change_pct: float, noise_pct: float) -> bool:
+    """Whether a change is no larger than the noise, held as a ratio: ×(1 + noise) up
+    or ÷(1 + noise) down. A percent decrease never passes 100 %, so in percent a
+    throughput that falls to a thousandth would hide under any noise above 50 % while
+    the same benchmark's time, ×1000, would not; the ratio treats both alike."""
+    if base > 0 and cur > 0:
+        return abs(math.log(cur / base)) <= math.log1p(noise_pct / 100)
+    return abs(change_pct) <= noise_pct
+
+
 def compare_metric(
     info: UnitInfo,
     base: Sequence[float],
@@ -268,7 +278,9 @@ def compare_metric(
     within_noise = False
     if change is not None and info.better is not None:
         worse = change if info.better is Better.LOWER else -change
-        within_noise = noise_pct is not None and abs(worse) <= noise_pct
+        within_noise = noise_pct is not None and _within_noise(
+            base_summary.center, cur_summary.center, change, noise_pct
+        )
         if significant and not within_noise and worse > threshold_pct:
             status = Status.REGRESSION
         elif significant and not within_noise and -worse > improvement_pct:

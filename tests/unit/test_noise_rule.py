@@ -79,3 +79,27 @@ def test_never_more_flags_than_threshold_and_mann_whitney() -> None:
         flagged += delta.status is Status.REGRESSION
         by_rule += rule
     assert 0 < flagged < by_rule  # the floor is active, and it only ever removes flags
+
+
+MBS = unit_info("MB/s", None, {})
+VERY_NOISY = [100.0, 40.0, 160.0, 60.0, 150.0, 100.0]  # noise ≈ 67 %: twice that is 133 %
+
+
+def test_the_noise_floor_does_not_hide_a_collapse_of_throughput_or_of_time() -> None:
+    """A change is held against the noise as a ratio: throughput falling to a thousandth
+    is the same event as time growing a thousandfold, and neither is "within the noise"
+    because a percent decrease cannot pass 100 % (seen on a loaded machine: MB/s −99.6 %
+    shown as OK while the same benchmark's ns/op was ×246)."""
+    assert 100 * NOISE_MULTIPLE * stats.noise(VERY_NOISY) > 100
+    collapse = scaled(VERY_NOISY, 0.001)
+    slower = compare_metric(
+        MBS, VERY_NOISY, collapse, threshold_pct=10, improvement_pct=10, alpha=0.05
+    )
+    assert slower.p_value is not None and slower.p_value < 0.05
+    assert slower.status is Status.REGRESSION
+    assert not any(w.startswith("the change is within twice") for w in slower.warnings)
+    assert decide(VERY_NOISY, collapse).status is Status.IMPROVEMENT  # ns/op 1000× faster
+    assert decide(VERY_NOISY, scaled(VERY_NOISY, 1000)).status is Status.REGRESSION
+    # Within the noise either way round: ×1.5 and ÷1.5 are the same size of change.
+    assert decide(VERY_NOISY, scaled(VERY_NOISY, 1.5)).status is Status.OK
+    assert decide(VERY_NOISY, scaled(VERY_NOISY, 1 / 1.5)).status is Status.OK
