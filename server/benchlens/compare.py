@@ -45,7 +45,7 @@ class Status(StrEnum):
     @property
     def badge(self) -> str:
         """Icon and label as users know them: `🔴 Regression`."""
-        return f"{self.icon} {self.label}"
+        return _BADGES[self]
 
 
 _ICONS = {
@@ -55,6 +55,7 @@ _ICONS = {
     Status.MISSING: "⚠️",
     Status.NEW: "🆕",
 }
+_BADGES = {s: f"{s.icon} {s.label}" for s in Status}  # a table shows one per row
 _PRECEDENCE = {Status.REGRESSION: 0, Status.IMPROVEMENT: 1, Status.OK: 2}
 
 

@@ -92,14 +92,15 @@ def _format(
     cells: tuple[str, ...], measured: tuple[int, ...], widths: list[int], color: str | None
 ) -> str:
     name, unit, base, cur, change, p, status = cells
-    pads = [widths[i] - measured[i] for i in range(6)]
-    change = " " * pads[4] + change
+    w_name, w_unit, w_base, w_cur, w_change, w_p = measured
+    change = " " * (widths[4] - w_change) + change
     if color:
         change = f"{color}{change}{_RESET}"
         status = f"{color}{status}{_RESET}" if status else status
     line = (
-        f"{name}{' ' * pads[0]}  {unit}{' ' * pads[1]}  {' ' * pads[2]}{base}  "
-        f"{' ' * pads[3]}{cur}  {change}  {p}{' ' * pads[5]}  {status}"
+        f"{name}{' ' * (widths[0] - w_name)}  {unit}{' ' * (widths[1] - w_unit)}  "
+        f"{' ' * (widths[2] - w_base)}{base}  {' ' * (widths[3] - w_cur)}{cur}  {change}  "
+        f"{p}{' ' * (widths[5] - w_p)}  {status}"
     )
     return line.rstrip()
 
