@@ -255,16 +255,15 @@ def noise(values: Sequence[float]) -> float:
 
 @lru_cache(maxsize=_MEMO)
 def _noise(values: tuple[float, ...]) -> float:
-    return _noise_sorted(sorted(values))
+    xs = sorted(values)
+    return _noise_sorted(xs, _median_sorted(xs)) if xs else 0.0
 
 
-def _noise_sorted(xs: list[float]) -> float:
-    if len(xs) < 2:
+def _noise_sorted(xs: list[float], centre: float) -> float:
+    """`noise` of the sorted, non-empty `xs` whose median is `centre`."""
+    if len(xs) < 2 or centre == 0 or xs[0] == xs[-1]:
         return 0.0
-    centre = _median_sorted(xs)
-    if centre == 0 or xs[0] == xs[-1]:
-        return 0.0
-    mad = _median_sorted(sorted(abs(x - centre) for x in xs))
+    mad = _median_sorted(sorted(map(abs, map(sub, xs, repeat(centre)))))
     return MAD_TO_SD * mad / abs(centre)
 
 
@@ -433,14 +432,17 @@ def pair_statistics(
     computed together (both sides non-empty)."""
     xs = _sorted_values(a, "values")
     ys = _sorted_values(b, "values")
+    base = _summarize_sorted(xs, 0.95, assume_exact)
+    cur = _summarize_sorted(ys, 0.95, assume_exact)
+    # The centre of a summary is the median, except for exact units (the mode).
     return PairStatistics(
-        _summarize_sorted(xs, 0.95, assume_exact),
-        _summarize_sorted(ys, 0.95, assume_exact),
+        base,
+        cur,
         _compare_sorted(xs, ys, alpha, assume_exact),
         bool(_outliers_sorted(xs)),
         bool(_outliers_sorted(ys)),
-        _noise_sorted(xs),
-        _noise_sorted(ys),
+        _noise_sorted(xs, _median_sorted(xs) if assume_exact else base.center),
+        _noise_sorted(ys, _median_sorted(ys) if assume_exact else cur.center),
     )
 
 
