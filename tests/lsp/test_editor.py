@@ -193,6 +193,7 @@ async def test_code_actions_for_editors_without_lenses(example_copy: Path) -> No
         assert [a["title"] for a in actions] == [
             "▶ Run BenchmarkProduce/small",
             "Profile BenchmarkProduce/small",
+            "Why did BenchmarkProduce/small regress?",
             "▶ Run BenchmarkProduce",
             "Profile BenchmarkProduce",
             f"▶ Run all benchmarks of {PKG}",
@@ -210,10 +211,17 @@ async def test_code_actions_for_editors_without_lenses(example_copy: Path) -> No
                 }
             ],
         }
+        assert actions[2]["command"] == {
+            "title": "Explain BenchmarkProduce/small",
+            "command": "benchlens.explainRegression",
+            "arguments": [
+                {"folder": example_copy.as_uri(), "package": PKG, "name": "BenchmarkProduce/small"}
+            ],
+        }
         # Asked for source actions only: the same, with benchlens's source kind.
         params.context.only = [types.CodeActionKind.Source]
         only_source = await raw_request(client, types.TEXT_DOCUMENT_CODE_ACTION, params)
-        assert len(only_source) == 5
+        assert len(only_source) == 6
         assert {a["kind"] for a in only_source} == {"source.benchlens"}
         # Asked for quick fixes only: benchlens has none.
         params.context.only = [types.CodeActionKind.QuickFix]

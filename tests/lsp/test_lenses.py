@@ -130,6 +130,7 @@ def test_code_actions_fall_back_to_the_function_and_the_package(folder: FolderSt
     assert [a.title for a in actions] == [
         "▶ Run BenchmarkProduce/small",
         "Profile BenchmarkProduce/small",
+        "Why did BenchmarkProduce/small regress?",  # a regression: the why? lens too
         "▶ Run BenchmarkProduce",
         "Profile BenchmarkProduce",
         f"▶ Run all benchmarks of {PKG}",

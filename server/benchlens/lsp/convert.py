@@ -170,12 +170,27 @@ def action_lenses(
     ]
 
 
+def explain_arguments(folder: str, package: str, name: str) -> list[Any]:
+    """The one argument of `benchlens.explainRegression`: one exact benchmark name."""
+    return [{"folder": folder, "package": package, "name": name}]
+
+
 def why_lens(range_: types.Range, folder: str, package: str, name: str) -> types.CodeLens:
     """`why?` on a regressed benchmark: profile both sides and show where the cost grew."""
-    args = [{"folder": folder, "package": package, "name": name}]
+    args = explain_arguments(folder, package, name)
     return types.CodeLens(
         range=range_,
         command=types.Command(title="why?", command=EXPLAIN_REGRESSION, arguments=args),
+    )
+
+
+def why_action(folder: str, package: str, name: str, kind: str) -> types.CodeAction:
+    """The `why?` lens as a code action (editors without lenses, VS Code's palette)."""
+    args = explain_arguments(folder, package, name)
+    return types.CodeAction(
+        title=f"Why did {name} regress?",
+        kind=kind,
+        command=types.Command(title=f"Explain {name}", command=EXPLAIN_REGRESSION, arguments=args),
     )
 
 

@@ -2,9 +2,9 @@
 tested without a server.
 
 On each benchmark line: its status (one per result when a `b.Run` in a loop yields
-several), a function's summary of its sub-benchmarks, then `▶ run benchmark` and
-`profile`, which only a trusted workspace gets. Editors without lenses get the same
-actions as code actions.
+several), a function's summary of its sub-benchmarks, then `▶ run benchmark`,
+`profile` and, on a regression, `why?`, which only a trusted workspace gets. Editors
+without lenses (and VS Code's palette commands) get the same actions as code actions.
 """
 
 from __future__ import annotations
@@ -111,11 +111,14 @@ def code_actions(
     function: BenchmarkFunction | None,
     kind: str,
 ) -> list[types.CodeAction]:
-    """Run and profile the benchmark at the cursor, its function when it is a `b.Run`, and
-    every benchmark of the package."""
+    """Run and profile the benchmark at the cursor (and explain it when it regressed), its
+    function when it is a `b.Run`, and every benchmark of the package."""
     actions = convert.code_actions(
         folder, package, target_bench(target, here), convert.target_label(target), kind
     )
+    for placed in here:
+        if placed.bench.status is Status.REGRESSION:
+            actions.append(convert.why_action(folder, package, placed.bench.key.name, kind))
     if isinstance(target, RunSite) and function is not None:
         actions += convert.code_actions(folder, package, function.bench_regex, function.name, kind)
     actions.append(convert.package_action(folder, package, kind))
