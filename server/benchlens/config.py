@@ -625,11 +625,18 @@ def _outside(config: Config) -> list[ConfigIssue]:
     return issues
 
 
+#: The key of the editor settings that holds the values the workspace itself set (VS Code's
+#: `.vscode/settings.json` or `.code-workspace`): they come with the repository, so their
+#: paths are kept inside it as `.benchlens.toml`'s are.
+WORKSPACE_LAYER = "workspace"
+
+
 def load_config(
     root: Path, editor_settings: Mapping[str, Any] | None = None
 ) -> tuple[Config, list[ConfigIssue]]:
-    """The configuration of the workspace at `root`: defaults < TOML file < editor settings.
-    Never raises: every problem is an issue and its default is used."""
+    """The configuration of the workspace at `root`: defaults < TOML file < editor settings
+    (the user's own) < their `workspace` table (what the workspace's own settings files
+    set). Never raises: every problem is an issue and the layer below's value is used."""
     root = root.resolve()
     config = default_config(root)
     issues: list[ConfigIssue] = []
@@ -649,8 +656,17 @@ def load_config(
                 config, found = apply_settings(config, data, str(path), text, confine_paths=True)
                 issues.extend(found)
     if editor_settings:
-        config, found = apply_settings(config, editor_settings, "editor settings")
-        issues.extend(found)
+        user = {k: v for k, v in editor_settings.items() if k != WORKSPACE_LAYER}
+        if user:
+            config, found = apply_settings(config, user, "editor settings")
+            issues.extend(found)
+        workspace = editor_settings.get(WORKSPACE_LAYER)
+        source = "workspace settings"
+        if isinstance(workspace, Mapping):
+            config, found = apply_settings(config, workspace, source, confine_paths=True)
+            issues.extend(found)
+        elif workspace is not None:
+            issues.append(ConfigIssue(source, None, "", f"expected a table, got {show(workspace)}"))
     issues.extend(_outside(config))
     return config, issues
 
@@ -699,6 +715,7 @@ def relative(config: Config, path: Path) -> str:
 
 
 __all__: Sequence[str] = (
+    "WORKSPACE_LAYER",
     "Config",
     "ConfigIssue",
     "OutsideWorkspace",

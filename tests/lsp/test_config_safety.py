@@ -107,3 +107,38 @@ async def test_a_results_folder_linked_out_of_the_workspace_is_not_written(
         )
         assert answer["status"] == "refused" and "outside the workspace" in answer["message"]
     assert sorted(p.name for p in outside.iterdir()) == before
+
+
+async def test_the_workspaces_own_settings_cannot_lead_out_but_the_users_may(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    """As the VS Code extension sends them: the user's settings at the top, what the
+    workspace's `.vscode/settings.json` set in the `workspace` table. A baseline path of
+    the workspace's that leads out is refused (the default is written, the log says why);
+    the user's own history folder outside the workspace is used."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    settings = {
+        "paths": {"history": str(outside / "history")},
+        "workspace": {"paths": {"baseline": "../outside/evil.txt"}, "run": {"count": 2}},
+    }
+    results = example_copy / "benchmark_results"
+    async with lsp_session(
+        example_copy, init_options={"trusted": True, **settings}, settings=settings
+    ) as client:
+        await wait_for(
+            lambda: client.diagnostics.get((example_copy / HANDLER).as_uri()), what="findings"
+        )
+        refused = await wait_for(
+            lambda: next(
+                (m.message for m in client.log_messages if "workspace settings" in m.message),
+                None,
+            ),
+            what="the refused path in the log",
+        )
+        assert "paths.baseline" in refused and "outside the workspace" in refused, refused
+        saved = await execute(client, "benchlens.saveBaseline")
+        assert saved["status"] == "ok", saved
+    assert not (outside / "evil.txt").exists()
+    assert (results / "baseline.txt").read_text().endswith((results / "current.txt").read_text())
+    assert len(list((outside / "history").glob("*.txt"))) == 1

@@ -65,6 +65,24 @@ def test_trust_fails_closed() -> None:
     assert not split_server_options({"trusted": True}, trusted=False)[1].trusted
 
 
+def test_the_workspace_layer_sets_server_options_but_not_trust() -> None:
+    """The `workspace` table (what `.vscode/settings.json` set) goes to `load_config` without
+    the server's keys; its debounce and pop-ups win over the user's, its `trusted` is not
+    the client's word and changes nothing."""
+    settings = {
+        "debounce_ms": 50,
+        "notifications": "off",
+        "alpha": 0.01,
+        "workspace": {"debounce_ms": 500, "trusted": True, "paths": {"baseline": "b.txt"}},
+    }
+    config, options, problems = split_server_options(settings, trusted=False)
+    assert config == {"alpha": 0.01, "workspace": {"paths": {"baseline": "b.txt"}}}
+    assert options.debounce == 0.5 and options.notifications is Notifications.OFF
+    assert not options.trusted and not problems
+    _, options, _ = split_server_options({"trusted": False, "workspace": {"trusted": True}})
+    assert not options.trusted
+
+
 def test_unfinished_file_keeps_the_last_good_parse(tmp_path: Path) -> None:
     path = tmp_path / "current.txt"
     path.write_text(RESULTS)

@@ -215,3 +215,44 @@ def test_hostile_editor_settings_are_problems_not_crashes(tmp_path: Path) -> Non
     assert "packages: expected a list of strings, got [[[[...]]]]" in messages[1]
     assert "run.go: a NUL character" in messages[2]
     assert config.alpha == 0.05 and config.run.go == "go" and config.packages == ("./...",)
+
+
+def test_the_workspaces_own_editor_settings_keep_their_paths_inside_it(tmp_path: Path) -> None:
+    """A repository's `.vscode/settings.json` reaches the server as the `workspace` table of
+    the editor settings: its paths are held to the repository's rule, while the user's
+    own settings below it may still point anywhere."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "link").symlink_to(tmp_path)
+    mine = tmp_path / "mine" / "report.md"
+    settings = {
+        "paths": {"report": str(mine)},
+        "workspace": {
+            "paths": {
+                "baseline": "../evil/baseline.txt",
+                "report": "link/report.md",
+                "current": "perf/current.txt",
+            },
+            "run": {"count": 3},
+        },
+    }
+    config, issues = load_config(root, settings)
+    assert [(i.source, i.key) for i in issues] == [
+        ("workspace settings", "paths.baseline"),
+        ("workspace settings", "paths.report"),
+    ]
+    assert all("outside the workspace" in i.message for i in issues)
+    root = root.resolve()
+    assert config.baseline == default_config(root).baseline  # refused: the default stays
+    assert config.report == mine and config.user_paths == {"report"}  # refused: yours stays
+    assert config.current == root / "perf" / "current.txt"  # inside: used
+    assert config.run.count == 3
+    assert not inside_workspace(config, tmp_path / "evil" / "baseline.txt")
+
+    # The workspace may choose a path inside it over the user's: then it is no longer one
+    # the user chose, and it is held to the workspace.
+    config, issues = load_config(root, {**settings, "workspace": {"paths": {"report": "r.md"}}})
+    assert issues == [] and config.report == root / "r.md" and config.user_paths == set()
+
+    config, issues = load_config(root, {"workspace": ["paths"]})
+    assert [str(i) for i in issues] == ["workspace settings: expected a table, got ['paths']"]

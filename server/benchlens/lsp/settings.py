@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from benchlens.config import WORKSPACE_LAYER
+
 #: Default debounce of file-system events, in milliseconds.
 DEFAULT_DEBOUNCE_MS = 200
 #: Keys of the editor settings that configure the server itself, not the comparison.
@@ -122,15 +124,25 @@ def split_server_options(
     """Separate the server's own keys from the comparison settings `load_config` reads.
 
     `trusted` is the trust already granted by `initializationOptions`; these settings
-    can only take it away.
+    can only take it away (the workspace's own layer cannot even do that: it is not
+    the client's word).
     """
     problems: list[str] = []
     config_settings = {k: v for k, v in settings.items() if k not in SERVER_KEYS}
     trust, trust_problem = read_trust(settings)
+    # The workspace's own layer (`WORKSPACE_LAYER`, see `load_config`) may set the server's
+    # debounce and pop-ups too, over the user's; never its trust.
+    own = dict(settings)
+    workspace = settings.get(WORKSPACE_LAYER)
+    if isinstance(workspace, Mapping):
+        config_settings[WORKSPACE_LAYER] = {
+            k: v for k, v in workspace.items() if k not in SERVER_KEYS
+        }
+        own.update((k, v) for k, v in workspace.items() if k in SERVER_KEYS - {"trusted"})
     options = ServerOptions(
-        debounce=_debounce(settings, problems),
+        debounce=_debounce(own, problems),
         trusted=trusted and trust,
-        notifications=_notifications(settings, problems),
+        notifications=_notifications(own, problems),
         trust_problem=trust_problem,
     )
     return config_settings, options, problems
