@@ -20,7 +20,7 @@ import {
 import { findExecutable, probePython } from "./probe";
 import * as python from "./python";
 import { SelectionInputs, selectServer, ServerCommand } from "./selection";
-import { contributedSettings, serverSettings, ServerSettings } from "./settings";
+import { contributedSettings, restrictedSettings, serverSettings, ServerSettings } from "./settings";
 
 export const SERVER_ID = "benchlens";
 
@@ -42,6 +42,7 @@ export class BenchlensClient implements vscode.Disposable {
   private queue: Promise<void> = Promise.resolve();
   private restartPending = false;
   private readonly settingNames: string[];
+  private readonly restricted: Set<string>;
   private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
   readonly onDidChangeState = this.stateEmitter.event;
   state: ServerState = { kind: "stopped" };
@@ -51,6 +52,7 @@ export class BenchlensClient implements vscode.Disposable {
     readonly output: vscode.LogOutputChannel,
   ) {
     this.settingNames = contributedSettings(context.extension.packageJSON);
+    this.restricted = restrictedSettings(context.extension.packageJSON);
   }
 
   /** Stop the server if it runs and start the one the settings choose now. Calls made while
@@ -246,7 +248,10 @@ export class BenchlensClient implements vscode.Disposable {
   /** The settings the server reads for `scope` (a folder, or the whole window). */
   private serverSettingsFor(scope?: vscode.Uri): ServerSettings {
     const config = vscode.workspace.getConfiguration(SERVER_ID, scope);
-    return serverSettings(this.settingNames, (name) => config.inspect(name));
+    return serverSettings(this.settingNames, (name) => config.inspect(name), {
+      trusted: vscode.workspace.isTrusted,
+      restricted: this.restricted,
+    });
   }
 
   private clientOptions(trusted: boolean): LanguageClientOptions {

@@ -5,8 +5,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
   contributedSettings,
-  explicitValue,
   Inspected,
+  layersOf,
+  restrictedSettings,
   serverKeyPath,
   serverSettings,
   START_SETTINGS,
@@ -43,20 +44,21 @@ describe("settings mapping", () => {
     assert.deepEqual(serverSettings(Object.keys(all), (k) => all[k]), {});
   });
 
-  it("sends only values someone set, the most specific scope winning", () => {
-    assert.equal(explicitValue({}), undefined);
-    assert.equal(explicitValue(undefined), undefined);
-    assert.equal(explicitValue({ globalValue: 1 }), 1);
-    assert.equal(explicitValue({ globalValue: 1, workspaceValue: 2 }), 2);
-    assert.equal(explicitValue({ globalValue: 1, workspaceValue: 2, workspaceFolderValue: 3 }), 3);
+  it("sends only values someone set, the user's apart from the workspace's", () => {
+    assert.deepEqual(layersOf({}), { user: undefined, workspace: undefined });
+    assert.deepEqual(layersOf(undefined), { user: undefined, workspace: undefined });
+    assert.deepEqual(layersOf({ globalValue: 1 }), { user: 1, workspace: undefined });
+    assert.deepEqual(layersOf({ globalValue: 1, workspaceValue: 2 }), { user: 1, workspace: 2 });
+    assert.deepEqual(layersOf({ workspaceValue: 2, workspaceFolderValue: 3 }), { user: undefined, workspace: 3 });
     // false and 0 are values too
-    assert.equal(explicitValue({ globalValue: true, workspaceValue: false }), false);
-    assert.equal(explicitValue({ globalValue: 5, workspaceFolderValue: 0 }), 0);
+    assert.deepEqual(layersOf({ globalValue: true, workspaceValue: false }), { user: true, workspace: false });
+    assert.deepEqual(layersOf({ globalValue: 5, workspaceFolderValue: 0 }), { user: 5, workspace: 0 });
   });
 
-  it("builds the nested object the server reads", () => {
+  it("builds the nested object the server reads: the user's at the top, the workspace's in its table", () => {
     const values: Record<string, Inspected> = {
       "paths.baseline": { workspaceValue: "perf/base.txt" },
+      "paths.history": { globalValue: "/home/me/bench-history" },
       "paths.current": {},
       "thresholds.latency": { globalValue: 10, workspaceFolderValue: 30 },
       "run.count": { workspaceValue: 2 },
@@ -64,15 +66,43 @@ describe("settings mapping", () => {
       "severity.regression": { globalValue: "error" },
       debounceMs: { globalValue: 50 },
       alpha: {},
-      interpreter: { globalValue: "/usr/bin/python3" },
+      interpreter: { globalValue: "/usr/bin/python3", workspaceValue: "./evil" },
     };
     const settings = serverSettings(Object.keys(values), (k) => values[k]);
     assert.deepEqual(settings, {
-      paths: { baseline: "perf/base.txt" },
-      thresholds: { latency: 30 },
-      run: { count: 2, benchtime: { quick: "200ms" } },
+      paths: { history: "/home/me/bench-history" },
+      thresholds: { latency: 10 },
       severity: { regression: "error" },
       debounce_ms: 50,
+      workspace: {
+        paths: { baseline: "perf/base.txt" },
+        thresholds: { latency: 30 },
+        run: { count: 2, benchtime: { quick: "200ms" } },
+      },
+    });
+    // nothing from the workspace: no table at all
+    assert.deepEqual(serverSettings(["alpha"], () => ({ globalValue: 0.01 })), { alpha: 0.01 });
+  });
+
+  it("drops the workspace's values of restricted settings until the workspace is trusted", () => {
+    const restricted = restrictedSettings(manifest());
+    const values: Record<string, Inspected> = {
+      "paths.baseline": { globalValue: "/home/me/base.txt", workspaceValue: "../../etc/x" },
+      "run.flags": { workspaceValue: ["-exec", "./evil.sh"] },
+      "run.go": { workspaceValue: "./go" },
+      "run.count": { workspaceValue: 2 },
+    };
+    const inspect = (k: string) => values[k];
+    assert.deepEqual(serverSettings(Object.keys(values), inspect, { trusted: false, restricted }), {
+      paths: { baseline: "/home/me/base.txt" },
+      workspace: { run: { count: 2 } },
+    });
+    assert.deepEqual(serverSettings(Object.keys(values), inspect, { trusted: true, restricted }), {
+      paths: { baseline: "/home/me/base.txt" },
+      workspace: {
+        paths: { baseline: "../../etc/x" },
+        run: { flags: ["-exec", "./evil.sh"], go: "./go", count: 2 },
+      },
     });
   });
 
@@ -80,7 +110,7 @@ describe("settings mapping", () => {
     assert.deepEqual([...START_SETTINGS].sort(), ["interpreter", "server.path"]);
   });
 
-  it("declares the settings that name programs as restricted in untrusted workspaces", () => {
+  it("declares the settings that name programs or files as restricted in untrusted workspaces", () => {
     const m = manifest();
     const restricted = m.capabilities.untrustedWorkspaces.restrictedConfigurations;
     assert.equal(m.capabilities.untrustedWorkspaces.supported, "limited");
@@ -88,44 +118,94 @@ describe("settings mapping", () => {
       assert.ok(restricted.includes(name), name);
       assert.equal(m.contributes.configuration.properties[name].scope, "machine-overridable");
     }
+    const files = names.filter((name) => name.startsWith("paths."));
+    assert.equal(files.length, 4);
+    for (const name of [...files, "run.flags"]) {
+      assert.ok(restricted.includes(`benchlens.${name}`), name);
+    }
+    // every restricted setting is one the extension contributes (no typo makes it a no-op)
+    for (const name of restricted) {
+      assert.ok(name in m.contributes.configuration.properties, name);
+    }
+    assert.deepEqual([...restrictedSettings(m)].sort(), restricted.map((n) => n.slice(10)).sort());
   });
 
   it("has the server's defaults as the Settings UI defaults, and the server accepts every key", function () {
-    // Every setting set explicitly to its manifest default, through the real benchlens
-    // configuration loader: no unknown key, no invalid value, and the same configuration
-    // as benchlens's own defaults.
+    // Every setting set explicitly to its manifest default, by the user and by the workspace,
+    // through the real benchlens configuration loader: no unknown key, no invalid value, and
+    // the same configuration as benchlens's own defaults.
     const python = projectPython();
     if (python === undefined) {
       this.skip();
     }
     const properties = manifest().contributes.configuration.properties;
-    const settings = serverSettings(names, (name) => ({
-      globalValue: properties[`benchlens.${name}`].default,
-    }));
-    const script = [
-      "import dataclasses, json, sys",
-      "from pathlib import Path",
-      "from benchlens.config import default_config, load_config",
-      "from benchlens.lsp.settings import split_server_options",
-      "settings = json.loads(sys.stdin.read())",
-      "root = Path(sys.argv[1])",
-      "config_settings, options, problems = split_server_options(settings)",
-      "config, issues = load_config(root, config_settings)",
-      "# where each value came from differs by design: only the values are compared",
-      "plain = lambda c: {k: v for k, v in dataclasses.asdict(c).items() if k not in ('sources', 'user_paths')}",
-      "print(json.dumps({'problems': problems, 'issues': [str(i) for i in issues],",
-      "  'same': plain(config) == plain(default_config(root)), 'debounce': options.debounce,",
-      "  'notifications': options.notifications.value}))",
-    ].join("\n");
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "benchlens-settings-"));
-    const answer = JSON.parse(
-      execFileSync(python!, ["-c", script, root], { input: JSON.stringify(settings) }).toString(),
+    const defaults = (name: string) => properties[`benchlens.${name}`].default;
+    for (const inspect of [
+      (name: string) => ({ globalValue: defaults(name) }),
+      (name: string) => ({ workspaceValue: defaults(name) }),
+    ]) {
+      const answer = loadWithBenchlens(python!, serverSettings(names, inspect));
+      assert.deepEqual(answer.problems, []);
+      assert.deepEqual(answer.issues, []);
+      assert.equal(answer.same, true, "a manifest default differs from benchlens's default");
+      assert.equal(answer.debounce, 0.2);
+      assert.equal(answer.notifications, "onError");
+    }
+  });
+
+  it("lets the user's paths point anywhere and keeps the workspace's inside it (real server)", function () {
+    const python = projectPython();
+    if (python === undefined) {
+      this.skip();
+    }
+    const values: Record<string, Inspected> = {
+      "paths.history": { globalValue: "/home/me/bench-history" },
+      "paths.baseline": { workspaceValue: "../elsewhere/baseline.txt" },
+      "paths.report": { workspaceFolderValue: "/tmp/report.md" },
+      "paths.current": { workspaceValue: "perf/current.txt" },
+    };
+    const answer = loadWithBenchlens(python!, serverSettings(Object.keys(values), (k) => values[k]));
+    assert.equal(answer.paths.history, "/home/me/bench-history");
+    assert.deepEqual(answer.user_paths, ["history"]);
+    assert.equal(answer.paths.baseline, "benchmark_results/baseline.txt", "the default is kept");
+    assert.equal(answer.paths.report, "benchmark_results/regression_report.md");
+    assert.equal(answer.paths.current, "perf/current.txt");
+    assert.deepEqual(
+      answer.issues.map((issue: string) => issue.replace(/ resolves to .*/, "")),
+      [
+        "workspace settings: paths.baseline: '../elsewhere/baseline.txt'",
+        "workspace settings: paths.report: '/tmp/report.md'",
+      ],
     );
-    fs.rmSync(root, { recursive: true, force: true });
-    assert.deepEqual(answer.problems, []);
-    assert.deepEqual(answer.issues, []);
-    assert.equal(answer.same, true, "a manifest default differs from benchlens's default");
-    assert.equal(answer.debounce, 0.2);
-    assert.equal(answer.notifications, "onError");
   });
 });
+
+/** `settings` as the server takes them (split_server_options, then load_config) in an empty
+ *  workspace: problems, issues, and the configuration's paths (relative when inside). */
+function loadWithBenchlens(python: string, settings: unknown): any {
+  const script = [
+    "import dataclasses, json, sys",
+    "from pathlib import Path",
+    "from benchlens.config import default_config, load_config, relative",
+    "from benchlens.lsp.settings import split_server_options",
+    "settings = json.loads(sys.stdin.read())",
+    "root = Path(sys.argv[1]).resolve()",
+    "config_settings, options, problems = split_server_options(settings)",
+    "config, issues = load_config(root, config_settings)",
+    "# where each value came from differs by design: only the values are compared",
+    "plain = lambda c: {k: v for k, v in dataclasses.asdict(c).items() if k not in ('sources', 'user_paths')}",
+    "paths = {n: relative(config, getattr(config, n)) for n in ('baseline', 'current', 'history', 'report')}",
+    "print(json.dumps({'problems': problems, 'issues': [str(i) for i in issues],",
+    "  'same': plain(config) == plain(default_config(root)), 'debounce': options.debounce,",
+    "  'notifications': options.notifications.value, 'paths': paths,",
+    "  'user_paths': sorted(config.user_paths)}))",
+  ].join("\n");
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "benchlens-settings-"));
+  try {
+    return JSON.parse(
+      execFileSync(python, ["-c", script, root], { input: JSON.stringify(settings) }).toString(),
+    );
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
