@@ -12,6 +12,8 @@ export const SERVER_COMMANDS = {
   openReport: "benchlens.openReport",
   cancelRun: "benchlens.cancelRun",
   status: "benchlens.status",
+  explain: "benchlens.explainRegression",
+  abCompare: "benchlens.abCompare",
 } as const;
 
 /** The palette's command ids (package.json `contributes.commands`). */
@@ -19,6 +21,8 @@ export const PALETTE_COMMANDS = {
   runAtCursor: "benchlens.runAtCursor",
   runPackage: "benchlens.runPackage",
   profileAtCursor: "benchlens.profileAtCursor",
+  explainAtCursor: "benchlens.explainAtCursor",
+  compareWithCommit: "benchlens.compareWithCommit",
   cancel: "benchlens.cancel",
   saveBaseline: "benchlens.saveCurrentAsBaseline",
   showReport: "benchlens.showReport",

@@ -5,7 +5,9 @@
 
 import * as vscode from "vscode";
 import { PALETTE_COMMANDS, SERVER_COMMANDS } from "./commandIds";
+import { ActionCommand, actionsFor, abArguments, askedColumn, baselineOf, nothingAtCursor, refPlaceholder, refProblem } from "./palette";
 import { BenchlensClient } from "./server";
+import { BaselineInfo, baselinesOf } from "./status";
 
 function goEditor(): vscode.TextEditor | undefined {
   const editor = vscode.window.activeTextEditor;
@@ -30,21 +32,57 @@ async function targetFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   return vscode.window.showWorkspaceFolderPick({ placeHolder: "benchlens: which folder?" });
 }
 
-/** Run (or profile) the benchmark under the cursor with the server's own action for it. */
+/** Run, profile or explain the benchmark under the cursor with the server's own action for
+ *  it (the code action behind the lens), so the arguments are the server's. Several regressed
+ *  results on one line (a `b.Run` in a loop) are offered in a pick. */
 async function atCursor(client: BenchlensClient, serverCommand: string): Promise<void> {
   const editor = goEditor();
   if (editor === undefined) {
     return;
   }
-  const actions = await client.codeActionsAt(editor.document, editor.selection.active);
-  const action = actions.find((command) => command.command === serverCommand);
-  if (action === undefined) {
-    void vscode.window.showInformationMessage(
-      "benchlens: no benchmark at the cursor; put it on a `func BenchmarkX` or `b.Run(` line.",
+  const cursor = editor.selection.active;
+  const indent = editor.document.lineAt(cursor.line).firstNonWhitespaceCharacterIndex;
+  const found = actionsFor(
+    await client.codeActionsAt(editor.document, cursor.with({ character: askedColumn(cursor.character, indent) })),
+    serverCommand,
+  );
+  let action: ActionCommand | undefined = found[0];
+  if (serverCommand === SERVER_COMMANDS.explain && found.length > 1) {
+    const picked = await vscode.window.showQuickPick(
+      found.map((candidate) => ({ label: candidate.title, candidate })),
+      { placeHolder: "benchlens: which regression?" },
     );
+    action = picked?.candidate;
+    if (action === undefined) {
+      return;
+    }
+  }
+  if (action === undefined) {
+    void vscode.window.showInformationMessage(nothingAtCursor(serverCommand, SERVER_COMMANDS.explain));
     return;
   }
   await client.executeCommand(action.command, action.arguments ?? []);
+}
+
+/** `benchlens ab` from the palette: the working tree against a commit the user names (empty:
+ *  the server's choice, which the prompt spells out from `benchlens.status`). */
+async function compareWithCommit(client: BenchlensClient): Promise<void> {
+  const folder = await targetFolder();
+  const uri = folder?.uri.toString();
+  let baseline: BaselineInfo | undefined;
+  if (client.serverCommands().includes(SERVER_COMMANDS.status)) {
+    baseline = baselineOf(baselinesOf(await client.executeCommand(SERVER_COMMANDS.status)), uri);
+  }
+  const ref = await vscode.window.showInputBox({
+    title: "benchlens: compare the working tree against a commit (A/B, runs alternated)",
+    prompt: "A commit, branch or tag",
+    placeHolder: refPlaceholder(baseline),
+    validateInput: refProblem,
+  });
+  if (ref === undefined) {
+    return; // dismissed
+  }
+  await client.executeCommand(SERVER_COMMANDS.abCompare, abArguments(ref, uri));
 }
 
 async function folderCommand(client: BenchlensClient, serverCommand: string): Promise<void> {
@@ -59,6 +97,8 @@ export function registerCommands(client: BenchlensClient): vscode.Disposable[] {
   return [
     register(PALETTE_COMMANDS.runAtCursor, () => atCursor(client, SERVER_COMMANDS.runBenchmark)),
     register(PALETTE_COMMANDS.profileAtCursor, () => atCursor(client, SERVER_COMMANDS.profile)),
+    register(PALETTE_COMMANDS.explainAtCursor, () => atCursor(client, SERVER_COMMANDS.explain)),
+    register(PALETTE_COMMANDS.compareWithCommit, () => compareWithCommit(client)),
     register(PALETTE_COMMANDS.runPackage, async () => {
       const editor = goEditor();
       if (editor !== undefined) {

@@ -51,11 +51,16 @@ const LABELS: Record<Status, [string, string]> = {
 /** What the server says about one workspace folder's baseline, when it says it. */
 export interface BaselineInfo {
   folder: string;
+  /** The workspace folder's URI, as the server names it. */
+  uri?: string;
   commit?: string;
   date?: string;
   /** false when the folder has no baseline results yet. */
   hasBaseline?: boolean;
 }
+
+/** The commit benchlens records for results saved where git names none. */
+const NO_COMMIT = "unknown";
 
 /** The folders of the server's `benchlens.status` answer, as the tooltip reads them. */
 export function baselinesOf(answer: unknown): BaselineInfo[] {
@@ -68,7 +73,9 @@ export function baselinesOf(answer: unknown): BaselineInfo[] {
     const text = (value: unknown) => (typeof value === "string" && value ? value : undefined);
     return {
       folder: text(f.name) ?? text(f.folder) ?? "?",
-      commit: text(f.commit),
+      uri: text(f.folder),
+      // benchlens writes `commit: unknown` into a baseline saved outside git: no commit
+      commit: text(f.commit) === NO_COMMIT ? undefined : text(f.commit),
       date: text(f.date),
       hasBaseline: typeof f.hasBaseline === "boolean" ? f.hasBaseline : undefined,
     };

@@ -96,6 +96,7 @@ describe("benchlens in a real VS Code (code-server)", function () {
     const text = await lens.innerText();
     assert.match(text, /🔴 ns\/op \+141(\.\d)?%/);
     assert.match(text, /run benchmark/);
+    assert.match(text, /why\?/); // a regression: benchlens.explainRegression from the lens
     await shot(page, "03-code-lens");
   });
 
@@ -110,6 +111,17 @@ describe("benchlens in a real VS Code (code-server)", function () {
     await page.locator(".part.editor").screenshot({ path: path.join(ARTIFACTS, "04-hover-editor.png") });
     await page.keyboard.press("Escape");
     await page.mouse.move(1500, 900);
+  });
+
+  it("explains the regression at the cursor from the palette (the server's why? action)", async () => {
+    await openFile(page, TEST_FILE, SMALL_LINE);
+    await palette(page, "benchlens: Explain Regression at Cursor");
+    // This copy of examples/ is no git repository, so the server soon answers, for this
+    // benchmark, that the baseline's commit is not there to profile.
+    const toast = page.locator(".notification-toast", { hasText: "BenchmarkProduce/small:" });
+    await toast.first().waitFor({ timeout: 60_000 });
+    assert.match(await toast.first().innerText(), /6a312bdd1437/);
+    await palette(page, "Notifications: Clear All Notifications");
   });
 
   it("runs the benchmark from the lens and updates the view", async function () {
@@ -193,6 +205,20 @@ describe("benchlens in a real VS Code (code-server)", function () {
       await page.waitForTimeout(500);
     }
     await page.locator(".statusbar-item", { hasText: "no regressions" }).waitFor({ timeout: 60_000 });
+  });
+
+  it("compares against a commit from the palette: the ref typed reaches the server", async () => {
+    await palette(page, "benchlens: Compare Against a Commit (A/B)");
+    const input = page.locator(".quick-input-widget:not([style*='display: none']) input.input").first();
+    await input.waitFor({ timeout: 30_000 });
+    // what an empty answer means, from benchlens.status: the baseline saved here has no commit
+    assert.match((await input.getAttribute("placeholder")) ?? "", /^empty: HEAD/);
+    await input.fill("no-such-ref");
+    await page.keyboard.press("Enter");
+    const toast = page.locator(".notification-toast", { hasText: "no-such-ref" });
+    await toast.first().waitFor({ timeout: 60_000 });
+    assert.match(await toast.first().innerText(), /no-such-ref: not a commit/);
+    await shot(page, "09-ab-refused");
   });
 
   it("registers no command twice (palette ids apart from the server's)", async () => {

@@ -126,9 +126,15 @@ export async function openFile(page: Page, file: string, line: number): Promise<
     .first()
     .click({ timeout: 30_000 });
   await page.locator(".tab.active", { hasText: path.basename(file) }).waitFor({ timeout: 30_000 });
+  // type the line only once Go to Line is open (else the digits land in the editor), and
+  // return only once the cursor is there (the cursor commands read it)
   await page.keyboard.press("Control+G");
+  await page.locator(".quick-input-widget input.input").first().waitFor({ timeout: 30_000 });
   await page.keyboard.type(String(line));
   await page.keyboard.press("Enter");
+  await page
+    .locator('[id="status.editor.selection"]', { hasText: new RegExp(`^Ln ${line}, Col`) })
+    .waitFor({ timeout: 30_000 });
 }
 
 /** The view line showing `text` (Monaco renders only the lines in view). */

@@ -8,7 +8,8 @@ export const REPO_DIR = path.resolve(EXTENSION_DIR, "..");
 
 export function manifest(): {
   contributes: {
-    commands: { command: string }[];
+    commands: { command: string; title: string; enablement?: string }[];
+    menus: { commandPalette: { command: string; when?: string }[] };
     configuration: { properties: Record<string, { default?: unknown; scope?: string }> };
   };
   capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };

@@ -14,6 +14,29 @@ describe("manifest", () => {
     assert.deepEqual(contributed.filter((id) => server.has(id)), []);
   });
 
+  it("needs a trusted workspace for every command that runs the project's code", () => {
+    const commands = manifest().contributes.commands;
+    const trusted = commands.filter((c) => c.enablement === "isWorkspaceTrusted").map((c) => c.command);
+    assert.deepEqual(trusted.sort(), [
+      PALETTE_COMMANDS.compareWithCommit,
+      PALETTE_COMMANDS.explainAtCursor,
+      PALETTE_COMMANDS.profileAtCursor,
+      PALETTE_COMMANDS.runAtCursor,
+      PALETTE_COMMANDS.runPackage,
+    ].sort());
+  });
+
+  it("offers the cursor commands in Go editors", () => {
+    const palette = manifest().contributes.menus.commandPalette;
+    for (const id of [
+      PALETTE_COMMANDS.runAtCursor,
+      PALETTE_COMMANDS.profileAtCursor,
+      PALETTE_COMMANDS.explainAtCursor,
+    ]) {
+      assert.equal(palette.find((entry) => entry.command === id)?.when, "editorLangId == go", id);
+    }
+  });
+
   it("activates for Go workspaces", () => {
     const events = manifest().activationEvents;
     assert.ok(events.includes("workspaceContains:**/*_test.go"));

@@ -70,10 +70,23 @@ describe("status bar counting", () => {
       ],
     };
     assert.deepEqual(baselinesOf(answer), [
-      { folder: "api", commit: "abc", date: undefined, hasBaseline: true },
-      { folder: "file:///w/worker", commit: undefined, date: undefined, hasBaseline: false },
+      { folder: "api", uri: "file:///w/api", commit: "abc", date: undefined, hasBaseline: true },
+      {
+        folder: "file:///w/worker",
+        uri: "file:///w/worker",
+        commit: undefined,
+        date: undefined,
+        hasBaseline: false,
+      },
     ]);
     assert.deepEqual(baselinesOf(undefined), []);
     assert.deepEqual(baselinesOf({ status: "failed" }), []);
+  });
+
+  it("reads a baseline saved outside git (commit: unknown) as one without a commit", () => {
+    const saved = { folder: "file:///w/api", name: "api", commit: "unknown", date: "2026-12-01T18:34:11Z", hasBaseline: true };
+    const [baseline] = baselinesOf({ status: "ok", folders: [saved] });
+    assert.equal(baseline.commit, undefined);
+    assert.match(statusTooltip(countStatuses([]), [baseline]), /Baseline: no commit recorded \(2026-12-01T18:34:11Z\)/);
   });
 });
