@@ -81,7 +81,7 @@ export class BenchlensClient implements vscode.Disposable {
 
   /** `workspace/executeCommand`; undefined (and a message) when no server runs. */
   async executeCommand(command: string, args: unknown[] = []): Promise<CommandResult | undefined> {
-    const client = this.runningClient();
+    const client = await this.runningClient();
     if (client === undefined) {
       return undefined;
     }
@@ -96,7 +96,7 @@ export class BenchlensClient implements vscode.Disposable {
     document: vscode.TextDocument,
     position: vscode.Position,
   ): Promise<Command[]> {
-    const client = this.runningClient();
+    const client = await this.runningClient();
     if (client === undefined) {
       return [];
     }
@@ -121,7 +121,10 @@ export class BenchlensClient implements vscode.Disposable {
     this.stateEmitter.dispose();
   }
 
-  private runningClient(): LanguageClient | undefined {
+  /** The running client, once a (re)start under way has ended: a command given while the
+   *  server restarts (settings, interpreter or trust changed) waits for it, not refused. */
+  private async runningClient(): Promise<LanguageClient | undefined> {
+    await this.queue;
     if (this.client?.isRunning()) {
       return this.client;
     }
