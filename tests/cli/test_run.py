@@ -171,3 +171,35 @@ def test_exec_flag_runs_the_binary_through_the_given_program(tmp_path: Path) -> 
     ran = log.read_text().splitlines()
     assert len(ran) == 4 and all(line.endswith(".test") for line in ran)
     assert sample_counts(root / "benchmark_results" / "current.txt")["BenchmarkWork"] == 2
+
+
+def test_terminal_progress_keeps_the_times_on_a_narrow_terminal() -> None:
+    """On an 80-column terminal a long package and benchmark name is cut short with `…`,
+    not the percent and the times (they were cut to `4…` trying valyala/fastjson)."""
+    import io
+    import time
+
+    from rich.console import Console
+
+    from benchlens.cli.run import RichProgress
+    from benchlens.runner.events import (
+        BenchmarkStarted,
+        PackagesListed,
+        PackageStarted,
+        RunProgress,
+    )
+
+    pkg = "github.com/valyala/fastjson/fastfloat"
+    display = RichProgress()
+    display.progress.stop()
+    display(PackagesListed(packages=(), skipped=(), runs=6))
+    display(PackageStarted(package=pkg, run=1, runs=6))
+    display(BenchmarkStarted(pkg, "BenchmarkParseBestEffort/1234567890/custom", procs=2, run=1))
+    now = time.monotonic()
+    display(RunProgress(elapsed=65, remaining=190, fraction=0.12, samples=3, at=now + 3600))
+    screen = Console(width=80, file=io.StringIO(), color_system=None)
+    screen.print(display.progress.get_renderable())
+    lines = [line for line in screen.file.getvalue().splitlines() if line.strip()]
+    assert len(lines) == 2, lines  # one line each: the run, the benchmark
+    assert lines[0].rstrip().endswith("12% 1m05s, ETA 3m10s"), lines[0]
+    assert "github.com/valyala/fastjson" in lines[1] and "…" in lines[1], lines[1]

@@ -243,6 +243,7 @@ class RichProgress:
             Task,
             TextColumn,
         )
+        from rich.table import Column
         from rich.text import Text
 
         display = self
@@ -255,13 +256,22 @@ class RichProgress:
                     return Text("")
                 return Text(timing_text(display.last, time.monotonic()), style="cyan")
 
+        class NameColumn(ProgressColumn):
+            """The step or the benchmark, cut short with `…` on a narrow terminal (one
+            line, never wrapped) so that the bar, the percent and the times stay."""
+
+            def render(self, task: Task) -> Text:
+                text = Text.from_markup(task.description, end="")
+                text.no_wrap, text.overflow = True, "ellipsis"
+                return text
+
         self.console = Console()
         self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[percent]}"),
-            TimingColumn(),
+            SpinnerColumn(table_column=Column(no_wrap=True)),
+            NameColumn(),
+            BarColumn(bar_width=20),
+            TextColumn("{task.fields[percent]}", table_column=Column(no_wrap=True)),
+            TimingColumn(table_column=Column(no_wrap=True)),
             console=self.console,
             transient=True,
         )
