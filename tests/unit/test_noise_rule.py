@@ -103,3 +103,27 @@ def test_the_noise_floor_does_not_hide_a_collapse_of_throughput_or_of_time() -> 
     # Within the noise either way round: ×1.5 and ÷1.5 are the same size of change.
     assert decide(VERY_NOISY, scaled(VERY_NOISY, 1.5)).status is Status.OK
     assert decide(VERY_NOISY, scaled(VERY_NOISY, 1 / 1.5)).status is Status.OK
+
+
+def test_a_rate_and_its_time_get_the_same_verdict() -> None:
+    """MB/s is bytes over ns/op: the same runs, one the reciprocal of the other. Their
+    noise is measured the same way round (as a cost), so that with equal thresholds
+    neither is called a regression while the other is "within the noise" (seen with
+    `benchlens ab` on valyala/fastjson: ns/op +72.8 % OK, MB/s −42.2 % a regression).
+    Seven samples a side: the median of an odd count is a sample, so the two medians
+    are exact reciprocals (of an even count, the mean of the middle two is not quite)."""
+    rng = random.Random(7)
+    for _ in range(300):
+        cv, factor = rng.choice((0.05, 0.3, 0.6)), rng.choice((1.0, 1.3, 1.8, 3.0))
+        base = [rng.lognormvariate(0, cv) for _ in range(7)]
+        cur = [factor * rng.lognormvariate(0, cv) for _ in range(7)]
+        time_delta = compare_metric(NS, base, cur, threshold_pct=20, improvement_pct=20, alpha=0.05)
+        rate = compare_metric(
+            MBS,
+            [1000 / t for t in base],
+            [1000 / t for t in cur],
+            threshold_pct=100 * (1 - 1 / 1.2),  # the same sizes of change: ÷1.2
+            improvement_pct=100 * (1 / 0.8 - 1),  # and ×1.25
+            alpha=0.05,
+        )
+        assert time_delta.status is rate.status, (base, cur)
