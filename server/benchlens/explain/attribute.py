@@ -11,7 +11,9 @@ can change. Samples with no workspace frame stay with their leaf function inside
 the benchmark loop; outside it (background GC, the scheduler, the test binary's
 start) they are kept apart, per goroutine entry function
 (`runtime.gcBgMarkWorker`): work the benchmark causes on other threads, but no
-line of the code under test.
+line of the code under test. So is the main goroutine's work outside the loop
+(`runtime.main`: package initialisation such as a test file's `var fixture =
+load(...)`, TestMain), even in the workspace's code: it runs once, not per op.
 
 Per iteration: the benchmark's own goroutines are the stacks through
 `testing.(*B).runN` (or `RunParallel`'s workers). Their total in the profile
@@ -33,6 +35,10 @@ from benchlens.pprof import Frame, Profile
 
 #: Frames that mark a stack as the benchmark's own work.
 LOOP_FRAMES = frozenset({"testing.(*B).runN", "testing.(*B).RunParallel.func1"})
+
+#: The entry of the main goroutine (package initialisation, TestMain, the testing
+#: framework); the benchmark's iterations run on goroutines `testing` starts.
+MAIN_GOROUTINE = "runtime.main"
 
 #: Frames that start every goroutine or switch stacks: never an entry worth naming.
 _PLUMBING = frozenset(
@@ -139,7 +145,10 @@ def tally(
                 costs.files[frame.function] = frame_file
                 if frame_workspace:
                     costs.workspace.add(frame.function)
-        if owner is None and not in_loop:
+        # The main goroutine outside the loop initialises packages (a test file's
+        # `var fixture = load(...)`) and runs TestMain: the workspace's code, but once
+        # per process, before any benchmark, not the benchmark's work per op.
+        if not in_loop and (owner is None or _entry(stack).function == MAIN_GOROUTINE):
             entry = _entry(stack) if group else leaf
             costs.outside.setdefault(entry.function, Tally()).add(value, count)
             continue
