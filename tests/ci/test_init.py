@@ -14,6 +14,7 @@ from benchlens.cli import main
 from benchlens.config import load_config
 from benchlens.scaffold.taskfile import TASKS
 from benchlens.scaffold.workflow import WORKFLOW_PATH, WorkflowSettings, render_workflow
+from tests.ci.test_workflow_lint import actionlint
 from tests.conftest import EXAMPLES, VENV_BIN
 
 PACKAGES = ("./kafka/handler", "./mempool", "./storage/log", "./throttle")
@@ -88,6 +89,33 @@ def test_fresh_repository(repo: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert config.packages == PACKAGES
     assert task_names(repo) == set(TASKS)
     assert (repo / WORKFLOW_PATH).read_text() == render_workflow(WorkflowSettings())
+
+
+@pytest.mark.parametrize("directive", ["go 1.12\n", ""], ids=["go-1.12", "no-go-line"])
+def test_a_module_older_than_go_1_19_gets_a_current_go_in_ci(
+    repo: Path, directive: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`setup-go` with `go-version-file: go.mod` installs the go directive's version:
+    valyala/fastjson's `go 1.12` would give CI Go 1.12, whose `go list` has no
+    `-json=fields` (Go 1.19), so every benchmark job would fail. Such a module's
+    workflow installs the latest stable Go instead, and init says so."""
+    (repo / "go.mod").write_text(f"module example.com/eventpipe\n\n{directive}")
+    assert main(["init"]) == 0
+    out = capsys.readouterr().out
+    workflow = (repo / WORKFLOW_PATH).read_text()
+    assert "go-version-file" not in workflow
+    assert "go-version: stable" in workflow
+    assert workflow == render_workflow(WorkflowSettings(go_from_mod=False))
+    assert "the workflow installs the latest stable Go" in out
+    result = actionlint(repo / WORKFLOW_PATH)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_module_on_go_1_19_or_later_keeps_its_own_go_in_ci(repo: Path) -> None:
+    (repo / "go.mod").write_text("module example.com/eventpipe\n\ngo 1.19\n")
+    assert main(["init"]) == 0
+    workflow = (repo / WORKFLOW_PATH).read_text()
+    assert "go-version-file: go.mod" in workflow and "go-version: stable" not in workflow
 
 
 def test_existing_taskfile_is_merged_and_kept(

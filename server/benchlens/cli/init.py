@@ -26,7 +26,7 @@ from benchlens.cli.common import warn
 from benchlens.config import CONFIG_NAMES
 from benchlens.history import atomic_write_text
 from benchlens.scaffold.config_file import render_config
-from benchlens.scaffold.project import GoProject, NotAModule, inspect
+from benchlens.scaffold.project import MIN_GO, GoProject, NotAModule, inspect
 from benchlens.scaffold.taskfile import TaskfileError, find_taskfile, merge_taskfile
 from benchlens.scaffold.workflow import WORKFLOW_PATH, WorkflowSettings, render_workflow
 from benchlens.views.check import display_path
@@ -103,11 +103,17 @@ def _taskfile(project: GoProject, force: bool) -> Planned:
     return Planned(existing, merged.text, verb, "; ".join(parts))
 
 
+def _go_from_mod(project: GoProject) -> bool:
+    """Whether CI can install the Go that go.mod names (`go-version-file`)."""
+    return project.go_version is not None and project.go_version >= MIN_GO
+
+
 def plan(project: GoProject, args: argparse.Namespace) -> list[Planned]:
     settings = WorkflowSettings.for_package(
         args.install,
         module_dir=project.module_dir,
         branch=args.branch or project.default_branch,
+        go_from_mod=_go_from_mod(project),
     )
     return [
         _config(project, args.force),
@@ -154,6 +160,13 @@ def init_command(args: argparse.Namespace) -> int:
                 return 2
         detail = f" ({item.detail})" if item.detail else ""
         print(f"  {item.verb:<9} {_shown(item.path)}{detail}")
+    if not _go_from_mod(project):
+        version = project.go_version
+        says = f"says go {version[0]}.{version[1]}" if version else "has no go line"
+        print(
+            f"note: go.mod {says}; benchlens needs Go 1.19 or later, so the workflow "
+            "installs the latest stable Go"
+        )
     if not project.in_git:
         warn(
             "not in a git repository: GitHub reads workflows from .github/workflows at the "

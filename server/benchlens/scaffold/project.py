@@ -9,6 +9,7 @@ there is one.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections import Counter
 from dataclasses import dataclass
@@ -16,6 +17,18 @@ from pathlib import Path
 
 from benchlens.goindex import WorkspaceIndex
 from benchlens.goindex.modules import read_module
+
+#: The oldest Go that benchlens runs with: it asks `go list -json=FIELDS` (Go 1.19).
+MIN_GO = (1, 19)
+
+_GO_DIRECTIVE = re.compile(r"^go\s+(\d+)\.(\d+)", re.MULTILINE)
+
+
+def go_directive(go_mod: str) -> tuple[int, int] | None:
+    """(major, minor) of go.mod's `go` line, the version `actions/setup-go` installs
+    for `go-version-file: go.mod`; None without one."""
+    found = _GO_DIRECTIVE.search(go_mod)
+    return (int(found[1]), int(found[2])) if found else None
 
 
 class NotAModule(Exception):
@@ -36,6 +49,8 @@ class GoProject:
     top: Path
     in_git: bool
     default_branch: str
+    #: go.mod's `go` version (major, minor), None without a `go` line.
+    go_version: tuple[int, int] | None = None
 
     @property
     def module_dir(self) -> str:
@@ -102,4 +117,5 @@ def inspect(directory: Path) -> GoProject:
         top=top,
         in_git=top_text is not None,
         default_branch=default_branch(top) if top_text else "main",
+        go_version=go_directive((root / "go.mod").read_text(encoding="utf-8", errors="replace")),
     )

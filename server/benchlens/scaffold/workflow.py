@@ -12,6 +12,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 import jinja2
 
@@ -25,15 +26,18 @@ TEMPLATE = "performance-regression.yml.j2"
 class WorkflowSettings:
     """What varies between repositories. `module_dir` is the Go module's directory
     relative to the repository's top (`.` at the top); `install` is the argument
-    list of `pip install`, as shell words."""
+    list of `pip install`, as shell words. `go_from_mod`: CI installs the Go of
+    go.mod's `go` line, else (a module older than Go 1.19, or without the line) the
+    latest stable Go."""
 
     module_dir: str = "."
     install: str = f"benchlens=={__version__}"
     branch: str = "main"
     python_version: str = "3.12"
+    go_from_mod: bool = True
 
     @classmethod
-    def for_package(cls, spec: str, **kwargs: str) -> WorkflowSettings:
+    def for_package(cls, spec: str, **kwargs: Any) -> WorkflowSettings:
         """Settings installing `spec` (a requirement, a path, a VCS URL) with pip."""
         return cls(install=shlex.quote(spec), **kwargs)
 
@@ -80,5 +84,6 @@ def render_workflow(settings: WorkflowSettings) -> str:
             install=settings.install,
             branch=settings.branch,
             python_version=settings.python_version,
+            go_from_mod=settings.go_from_mod,
         )
     )
