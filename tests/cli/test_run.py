@@ -137,6 +137,26 @@ def test_run_on_the_example_module(example_copy: Path) -> None:
     }
 
 
+def test_benchmarks_that_skip_themselves_are_named_as_a_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """golang/snappy's benchmarks skip without /usr/share/dict/words or downloaded
+    files, and without -v the test binary says nothing of it: "check the pattern"
+    alone sent the user hunting a pattern that was right."""
+    root = tmp_path / "skips"
+    write_text(root / "go.mod", "module example.com/skips\n\ngo 1.21\n")
+    write_text(
+        root / "s_test.go",
+        'package skips\n\nimport "testing"\n\n'
+        'func BenchmarkWords(b *testing.B) { b.Skip("no /usr/share/dict/words") }\n',
+    )
+    assert main(["run", "-C", str(root), *QUICK, "--count", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "no benchmarks ran" in err
+    assert "or they skipped themselves (b.Skip" in err
+    assert "-v" in err
+
+
 def test_terminal_progress_bar(tmp_path: Path) -> None:
     """The rich progress display follows a real run without errors."""
     from benchlens.cli.run import RichProgress, execute

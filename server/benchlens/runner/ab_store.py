@@ -31,7 +31,7 @@ from benchlens.history import (
 from benchlens.results.reader import load_results
 from benchlens.results.writer import write_results
 from benchlens.runner.ab import ABOutcome, ab_paths
-from benchlens.runner.store import describe, partial_path
+from benchlens.runner.store import describe, nothing_ran, partial_path
 from benchlens.worktree import ResolvedRef
 
 
@@ -57,7 +57,7 @@ class StoredAB:
         if self.verdict is ABVerdict.CANCELLED:
             return "ab cancelled; nothing written"
         if self.verdict is ABVerdict.NOTHING_RAN:
-            return "no benchmarks ran: check the packages and the --bench/--name pattern"
+            return nothing_ran("the --bench/--name pattern")
         base, head = self.paths
         if self.verdict is ABVerdict.EMPTY_SHARD:
             return f"wrote {relative(config, base)} and {relative(config, head)} (empty)"

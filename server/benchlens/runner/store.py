@@ -102,13 +102,22 @@ class StoredRun:
         if self.verdict is RunVerdict.FAILED:
             return f"{self.failure_summary()}; {self.where(config)}"
         if self.verdict is RunVerdict.NOTHING_RAN:
-            return "no benchmarks ran: check the packages and the benchmark pattern"
+            return nothing_ran("the benchmark pattern")
         assert self.written is not None
         results = self.outcome.results
         return (
             f"wrote {relative(config, self.written)} ({describe(results)}) "
             f"in {self.outcome.elapsed:.1f}s"
         )
+
+
+def nothing_ran(pattern: str) -> str:
+    """Why a run found no results. A benchmark that calls `b.Skip` (a missing data file)
+    prints nothing unless the test binary runs with -v, so say how to see it."""
+    return (
+        f"no benchmarks ran: check the packages and {pattern}, or they skipped themselves "
+        "(b.Skip, silent without -v: `go test -run '^$' -bench PATTERN -v PKG` shows why)"
+    )
 
 
 def judge(outcome: RunOutcome, target: Path, written: Path | None = None) -> StoredRun:
