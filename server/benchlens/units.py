@@ -201,7 +201,10 @@ def format_value(value: float, unit: str) -> str:
     if unit == "B/op":
         for size, suffix in _BYTE_SCALES:
             if abs(value) >= size or size == 1:
-                text = f"{value:.0f}" if size == 1 else _sig(value / size)
+                if size > 1:
+                    text = _sig(value / size)
+                else:  # whole bytes as such; half a byte (a median) is not 0B
+                    text = f"{value:.0f}" if value == int(value) else _sig(value)
                 return f"{text}{suffix}"
     if unit == "allocs/op":
         return f"{value:.0f}" if value == int(value) else _sig(value)

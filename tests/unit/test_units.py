@@ -99,3 +99,14 @@ def test_infinite_and_undefined_values_format() -> None:
     assert format_value(-math.inf, "ns/op") == "-Inf ns/op"
     assert format_value(math.nan, "B/op") == "NaN B/op"
     assert format_change(math.nan) == "?"
+
+
+def test_a_fraction_of_a_byte_is_not_rounded_away() -> None:
+    """The median of six B/op samples can be half a byte (`0 0 0 1 2 2` → 0.5): shown
+    as `0B` it read `0B → 0B +∞%` (valyala/fastjson's Validate/citm under `benchlens
+    ab`); benchstat says 0.5000. Whole bytes stay whole, as allocs/op."""
+    assert format_value(0.5, "B/op") == "0.500B"
+    assert format_value(12.5, "B/op") == "12.5B"
+    assert format_value(12.0, "B/op") == "12B"
+    assert format_value(0.0, "B/op") == "0B"
+    assert format_value(4896, "B/op") == "4.78KiB"
