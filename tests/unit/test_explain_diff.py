@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from benchlens.explain.attribute import per_op, tally
@@ -137,3 +139,34 @@ def test_package_initialisation_is_outside_the_benchmark_loop() -> None:
     assert set(costs.own) == {"example.com/m.work"}
     assert all(function != "example.com/m.getFromFile" for function, _, _ in costs.lines)
     assert costs.outside["runtime.main"].samples == 90
+
+
+def test_a_quantity_with_nothing_sampled_in_the_loop_prints_no_empty_tables() -> None:
+    """fastjson's Validate/twitter reported 371 B/op that no profile sampled inside the
+    benchmark loop: explain printed two tables of headers and no rows. Now one line
+    says so (the notes say why)."""
+    from benchlens.explain.attribute import SideCosts
+    from benchlens.views.explain import render_explanation
+
+    base_cpu = per_op(
+        [(tally(profile(((work(3), BENCH, LOOP), 10)), 1, locate, count_index=0), 10.0)]
+    )
+    cur_cpu = per_op(
+        [(tally(profile(((work(3), BENCH, LOOP), 20)), 1, locate, count_index=0), 20.0)]
+    )
+    cpu = compare_quantity("cpu", "ns/op", base_cpu, cur_cpu, LineMaps())
+    unsampled = SideCosts(loop=371.0, empty_runs=3)
+    space = compare_quantity("alloc_space", "B/op", SideCosts(), unsampled, LineMaps())
+    side = Side("baseline", "HEAD", "abc", (100,), {"ns/op": 10.0}, "a.prof", "m.prof", "b.test")
+    e = Explanation(
+        "BenchmarkX", "example.com/m", "1s", True, "2026-01-01T00:00:00Z",
+        side, side, (cpu, space), ("go tool pprof",), ("no alloc_space sampled",),
+    )  # fmt: skip
+    text = render_explanation(e)
+    after = text.split("0B → 371B", 1)[1].split("note:", 1)[0]
+    assert "nothing in the benchmark loop's profiles to show where" in after
+    assert "┏" not in after and "Function" not in after  # no empty table
+    assert "Function" in text.split("0B → 371B", 1)[0]  # the CPU table is still there
+    unchanged = compare_quantity("cpu", "ns/op", base_cpu, base_cpu, LineMaps())
+    same = render_explanation(replace(e, quantities=(unchanged,)))
+    assert "no function's cost per op changed by 0.5 % or more" in same and "┏" not in same

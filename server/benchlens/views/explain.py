@@ -235,8 +235,14 @@ def render_explanation(explanation: Explanation, width: int = 140, color: bool =
         )
     for q in quantities_shown(e):
         print_()
-        print_(function_table(q))
-        print_(line_table(q))
+        functions, lines = function_table(q), line_table(q)
+        if functions.row_count or lines.row_count:
+            print_(functions)
+            print_(lines)
+        elif q.functions:  # no empty tables
+            print_(Text(f"{headline(q)}: no function's cost per op changed by 0.5 % or more"))
+        else:  # reported by the benchmark, never sampled in its loop (see the notes)
+            print_(Text(f"{headline(q)}: nothing in the benchmark loop's profiles to show where"))
         outside = outside_table(q)
         if outside is not None:
             print_(outside)
