@@ -82,6 +82,8 @@ def test_fresh_repository(repo: Path, capsys: pytest.CaptureFixture[str]) -> Non
     for name in (".benchlens.toml", "Taskfile.yml", str(WORKFLOW_PATH)):
         assert f"  wrote     {name}\n" in out
     assert "next: benchlens run --quick && benchlens save-baseline" in out
+    # The task alternative saves the baseline too (bench:quick alone only runs and checks).
+    assert "(or: task bench:quick && task bench:save-baseline)" in out
     assert "push to main" in out
 
     config, issues = load_config(repo)

@@ -172,7 +172,10 @@ def init_command(args: argparse.Namespace) -> int:
             "not in a git repository: GitHub reads workflows from .github/workflows at the "
             "top of the repository; move the workflow there"
         )
-    print("next: benchlens run --quick && benchlens save-baseline   (or: task bench:quick)")
+    print(
+        "next: benchlens run --quick && benchlens save-baseline"
+        "   (or: task bench:quick && task bench:save-baseline)"
+    )
     branch = args.branch or project.default_branch
     print(
         f"then: commit these files and push to {branch}; CI benchmarks {branch} and stores "
