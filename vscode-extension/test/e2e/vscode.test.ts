@@ -205,6 +205,8 @@ describe("benchlens in a real VS Code (code-server)", function () {
       await page.waitForTimeout(500);
     }
     await page.locator(".statusbar-item", { hasText: "no regressions" }).waitFor({ timeout: 60_000 });
+    // the new server's lenses replace the old one's
+    await page.locator(".codelens-decoration", { hasText: "run benchmark" }).first().waitFor({ timeout: 60_000 });
   });
 
   it("compares against a commit from the palette: the ref typed reaches the server", async () => {
@@ -218,6 +220,8 @@ describe("benchlens in a real VS Code (code-server)", function () {
     const toast = page.locator(".notification-toast", { hasText: "no-such-ref" });
     await toast.first().waitFor({ timeout: 60_000 });
     assert.match(await toast.first().innerText(), /no-such-ref: not a commit/);
+    // the screenshot once the toast has slid in
+    await toast.first().evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a: { finished: Promise<unknown> }) => a.finished)));
     await shot(page, "09-ab-refused");
   });
 
