@@ -131,6 +131,11 @@ export async function openFile(page: Page, file: string, line: number): Promise<
   await page.keyboard.press("Control+G");
   await page.locator(".quick-input-widget input.input").first().waitFor({ timeout: 30_000 });
   await page.keyboard.type(String(line));
+  // Enter before the picker has read the number is dropped
+  await page
+    .locator(".quick-input-list .monaco-list-row", { hasText: `Go to line ${line}` })
+    .first()
+    .waitFor({ timeout: 30_000 });
   await page.keyboard.press("Enter");
   await page
     .locator('[id="status.editor.selection"]', { hasText: new RegExp(`^Ln ${line}, Col`) })
