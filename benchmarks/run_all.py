@@ -27,7 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import compile_package
 
 HERE = Path(__file__).resolve().parent
-NOT_SCRIPTS = {"generate.py", "timing.py", "run_all.py"}
+#: Not speed figures: helpers, this runner, and `make bench-signal`'s verdict-quality
+#: experiment (about 1.5 h, its own table in the README).
+NOT_SCRIPTS = {"generate.py", "timing.py", "run_all.py", "verdict_signal.py"}
 #: Scripts that take --runs (the others choose their own repetitions).
 TAKES_RUNS = {"compare_bench.py", "index_bench.py"}
 
