@@ -114,14 +114,25 @@ def table_lines(
     lines: list[_Line] = []
     header = _measure(_HEADER)
     measured = [header]
+    # A row shared by benchmarks (the metrics with equal samples, `PackageTable.formatted`)
+    # shows the same cells wherever it has no name: they are made and measured once. Its
+    # notes are numbered the first time; later lookups would only find the same numbers.
+    # The tables keep every row alive while this runs, so their ids stay theirs.
+    unnamed: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {}
     for table in package_tables(comparison, only_changed=only_changed):
         lines.append(f"pkg: {table.package}" if table.package else "")
         lines.append((_HEADER, header, None))
         for bench in (*table.changed, *table.unchanged):
             name = bench.name
             for row in bench.rows:
-                cells = _cells(name, row, footnotes)
-                sizes = _measure(cells)
+                found = None if name else unnamed.get(id(row))
+                if found is None:
+                    cells = _cells(name, row, footnotes)
+                    sizes = _measure(cells)
+                    if not name:
+                        unnamed[id(row)] = (cells, sizes)
+                else:
+                    cells, sizes = found
                 measured.append(sizes)
                 lines.append((cells, sizes, row.status))
                 name = ""
