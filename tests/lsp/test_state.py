@@ -14,7 +14,7 @@ from benchlens.lsp.settings import (
     settings_layer,
     split_server_options,
 )
-from benchlens.lsp.staleness import EditTracker, function_texts
+from benchlens.lsp.staleness import EditTracker, function_texts, parsed_functions
 from tests.lsp.conftest import write_atomic
 
 RESULTS = "pkg: example.com/m\nBenchmarkA-2   100   10.0 ns/op\nBenchmarkB-2   100   20.0 ns/op\n"
@@ -131,3 +131,40 @@ def test_function_fingerprints_ignore_moves_not_edits() -> None:
     edited = moved_text.replace("b.N++", "b.N += 2")
     assert tracker.observe(path, edited, [moved], when=3.0) == {"BenchmarkA"}
     assert tracker.edited_at(path, "BenchmarkA") == 3.0
+
+
+def test_a_remembered_version_is_parsed_only_when_a_different_one_comes() -> None:
+    path = Path("/x_test.go")
+    two = (
+        'package x\n\nimport "testing"\n\n'
+        "func BenchmarkA(b *testing.B) {\n\tb.N++\n}\n\n"
+        "func BenchmarkB(b *testing.B) {\n\tb.N++\n}\n"
+    )
+    parsed: list[str] = []
+
+    def functions_of(p: Path, text: str) -> tuple[BenchmarkFunction, ...]:
+        parsed.append(text)
+        return parsed_functions(p, text)
+
+    tracker = EditTracker(functions_of)
+    tracker.remember(path, two)
+    assert tracker.known(path)
+    # The same text again (the file opened unchanged): nothing to parse, nothing edited.
+    assert tracker.observe(path, two, parsed_functions(path, two), when=1.0) == set()
+    assert parsed == []
+
+    # Remembered, then a different version (changed on disk, or opened with changes):
+    # the remembered text is parsed once, and only the edited function counts.
+    other = EditTracker(functions_of)
+    other.remember(path, two)
+    moved = "// doc\n" + two.replace(
+        "b.N++\n}\n\nfunc BenchmarkB", "b.N += 2\n}\n\nfunc BenchmarkB"
+    )
+    assert other.observe(path, moved, parsed_functions(path, moved), when=2.0) == {"BenchmarkA"}
+    assert parsed == [two]
+    assert (
+        other.edited_at(path, "BenchmarkA") == 2.0 and other.edited_at(path, "BenchmarkB") is None
+    )
+
+    other.forget(path)
+    assert not other.known(path)

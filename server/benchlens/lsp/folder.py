@@ -259,9 +259,9 @@ class FolderState:
             self._typed.add(path)  # compared with the last version when typing pauses
 
     def settle_sources(self, documents: Documents) -> None:
-        """After a view is shown: fingerprint the benchmark functions of the files it maps to
-        (so later edits on disk are seen), and load the history (for hovers). Blocking;
-        deferred because on a large workspace it means parsing hundreds of files."""
+        """After a view is shown: remember the text of the files it maps to (so later edits
+        on disk are seen), and load the history (for hovers). Blocking; deferred because
+        on a large workspace it means reading hundreds of files."""
         self._snapshot_sources(list(self.view.placed), documents)
         self.load_history()
 
@@ -433,15 +433,14 @@ class FolderState:
         return self.locate(comparison_of(baseline, current, self.config, tuple(done)))
 
     def _snapshot_sources(self, paths: Iterable[Path], documents: Documents) -> None:
-        """Fingerprint the benchmark functions of files not seen yet (for staleness)."""
-        if self.index is None:
-            return
+        """Remember the first version of files not seen yet (for staleness): their text
+        only, fingerprinted if a different version comes (no parse here)."""
         for path in paths:
             if self.tracker.known(path):
                 continue
             text = documents.text(path)
             if text is not None:
-                self.tracker.observe(path, text, self.index.functions_in_file(path), time.time())
+                self.tracker.remember(path, text)
 
     def _note_results_loaded(self, old: ResultSet | None) -> None:
         new = self.current.results

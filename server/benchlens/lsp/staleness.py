@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from benchlens.goindex.model import BenchmarkFunction
+from benchlens.goindex.parse import parse_file
 from benchlens.results.model import BenchmarkKey, ResultSet
 
 
@@ -29,21 +30,40 @@ def function_texts(text: str, functions: Iterable[BenchmarkFunction]) -> dict[st
     return out
 
 
+def parsed_functions(path: Path, text: str) -> tuple[BenchmarkFunction, ...]:
+    """The benchmark functions of a text, as the index finds them in a file (a full parse)."""
+    return parse_file(path, text.encode("utf-8", "surrogatepass")).functions
+
+
 class EditTracker:
     """When each benchmark function was last edited, to show older results as stale.
 
-    Only edits seen during the session count: a file's functions are fingerprinted
-    the first time the server needs them, and every later version is compared.
+    Only edits seen during the session count: a file's first version is remembered
+    (`remember`, or the first `observe`), and every later version is compared.
+    A remembered text is fingerprinted only when a different version arrives: on a
+    large workspace, parsing every file up front would hold the interpreter (a
+    tree-sitter parse does not release it) while the editor waits.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        functions_of: Callable[[Path, str], Iterable[BenchmarkFunction]] = parsed_functions,
+    ) -> None:
+        self._functions_of = functions_of
         self._texts: dict[Path, dict[str, str]] = {}
+        self._remembered: dict[Path, str] = {}
         self._edited: dict[tuple[Path, str], float] = {}
         # The loop (editor changes) and a worker (disk changes) both record versions.
         self._lock = threading.Lock()
 
     def known(self, path: Path) -> bool:
-        return path in self._texts
+        return path in self._texts or path in self._remembered
+
+    def remember(self, path: Path, text: str) -> None:
+        """A file's first version, fingerprinted when (if) a different one is observed."""
+        with self._lock:
+            if path not in self._texts:
+                self._remembered[path] = text
 
     def observe(
         self, path: Path, text: str, functions: Iterable[BenchmarkFunction], when: float
@@ -51,7 +71,13 @@ class EditTracker:
         """Record a version of a file; returns the functions that changed since the last one."""
         new = function_texts(text, functions)
         with self._lock:
-            old = self._texts.get(path)
+            first = self._remembered.pop(path, None)
+        remembered: dict[str, str] | None = None
+        if first is not None:
+            same = first == text
+            remembered = new if same else function_texts(first, self._functions_of(path, first))
+        with self._lock:
+            old = self._texts.get(path, remembered)
             self._texts[path] = new
             if old is None:
                 return set()
@@ -63,6 +89,7 @@ class EditTracker:
     def forget(self, path: Path) -> None:
         with self._lock:
             self._texts.pop(path, None)
+            self._remembered.pop(path, None)
 
     def edited_at(self, path: Path, function: str) -> float | None:
         return self._edited.get((path, function))
