@@ -17,7 +17,12 @@ from typing import Any, TypeVar
 import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
-from pytest_lsp.client import make_test_lsp_client
+from pytest_lsp.client import (
+    DEFAULT_CLIENT_FEATURES,
+    default_converter,
+    make_test_lsp_client,
+    register_lsp_features,
+)
 
 from tests.conftest import VENV_BIN
 
@@ -63,9 +68,15 @@ async def lsp_session(
     client: str = "visual-studio-code",
     settings: dict[str, Any] | None = None,
     folders: list[Path] | None = None,
+    client_features: dict[str, Callable[..., Any]] | None = None,
 ) -> AsyncIterator[LanguageClient]:
-    """A started, initialized client talking to a fresh server on `root`."""
-    lsp = make_test_lsp_client()
+    """A started, initialized client talking to a fresh server on `root`;
+    `client_features` replace pytest-lsp's handlers of server-to-client requests."""
+    if client_features:
+        lsp = LanguageClient(converter_factory=default_converter)
+        register_lsp_features(lsp, {**DEFAULT_CLIENT_FEATURES, **client_features})
+    else:
+        lsp = make_test_lsp_client()
     lsp.lens_refreshes = 0  # type: ignore[attr-defined]
 
     @lsp.feature(types.WORKSPACE_CODE_LENS_REFRESH)

@@ -44,15 +44,21 @@ class Progress:
         self.token: str | None = None
         self._future: Future[Any] | None = None
         self._ended = False
+        #: The client is being asked for the bar (`end` then waits for it to be shown).
+        self._creating = False
+        self._end_message = ""
 
     async def begin(self, message: str | None = None) -> None:
         if client_supports_progress(self._server):
             token = f"benchlens-{uuid.uuid4().hex[:12]}"
+            self._creating = True
             try:
                 await self._server.work_done_progress.create_async(token)
             except Exception as exc:  # the client refused: carry on without a bar
                 log.info("workDoneProgress/create refused: %s", exc)
+                self._creating = False
             else:
+                self._creating = False
                 self.token = token
                 self._future = self._server.work_done_progress.tokens.get(token)
                 if self._future is not None:
@@ -66,8 +72,12 @@ class Progress:
                         percentage=0,
                     ),
                 )
+                if self._ended:  # ended while the client made the bar: no bar left open
+                    self._send_end()
                 return
         self._log(f"{self.title}: {message}" if message else self.title)
+        if self._ended:
+            self._log(f"{self.title}: {self._end_message}")
 
     def _cancelled(self, future: Future[Any]) -> None:
         if future.cancelled() and not self._ended and self._on_cancel is not None:
@@ -85,16 +95,21 @@ class Progress:
             self._log(f"{self.title}: {message}")
 
     def end(self, message: str) -> None:
+        """Close the bar; called while `begin` waits for the client, it is closed once shown."""
         if self._ended:
             return
-        self._ended = True
+        self._ended, self._end_message = True, message
         if self.token is not None:
-            self._server.work_done_progress.end(
-                self.token, types.WorkDoneProgressEnd(message=message)
-            )
-            self._server.work_done_progress.tokens.pop(self.token, None)
-        else:
+            self._send_end()
+        elif not self._creating:
             self._log(f"{self.title}: {message}")
+
+    def _send_end(self) -> None:
+        assert self.token is not None
+        self._server.work_done_progress.end(
+            self.token, types.WorkDoneProgressEnd(message=self._end_message)
+        )
+        self._server.work_done_progress.tokens.pop(self.token, None)
 
     def _log(self, message: str) -> None:
         self._server.window_log_message(
