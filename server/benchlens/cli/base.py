@@ -17,10 +17,13 @@ import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from benchlens.config import OutsideWorkspace
 from benchlens.views.escape import visible
+
+if TYPE_CHECKING:  # the runner is imported only by the commands that run Go
+    from benchlens.runner.process import Cancellable
 
 __all__ = [
     "INTERRUPTED",
@@ -131,10 +134,6 @@ def signals_as_interrupt() -> Iterator[None]:
     finally:
         for s, h in old.items():
             signal.signal(s, h)
-
-
-class Cancellable(Protocol):
-    def cancel(self) -> None: ...
 
 
 @contextlib.contextmanager
