@@ -309,13 +309,7 @@ class _ResultParser:
         for raw, units, m in split:
             bench = benches.get(raw)
             if bench is None:
-                key = self._keys.get(raw)
-                if key is None:
-                    name, procs = split_procs(raw)
-                    key = BenchmarkKey(self.config.get("pkg", ""), name, procs)
-                    if len(self._keys) >= _MAX_CACHED:
-                        self._keys.clear()
-                    self._keys[raw] = key
+                key = self._keys.get(raw) or self._new_key(raw)
                 bench = benchmarks.get(key)
                 if bench is None:
                     bench = benchmarks[key] = BenchmarkSamples(key)
@@ -388,6 +382,16 @@ class _ResultParser:
             keys, benches, config = self._keys, self._benches, self._frozen
             merged = results._last_config is config
 
+    def _new_key(self, raw: str) -> BenchmarkKey:
+        """The key of a benchmark name as written (`Name-8`) under the current `pkg`,
+        cached by the raw name (bounded: a hostile file of unique names stays small)."""
+        name, procs = split_procs(raw)
+        key = BenchmarkKey(self.config.get("pkg", ""), name, procs)
+        if len(self._keys) >= _MAX_CACHED:
+            self._keys.clear()
+        self._keys[raw] = key
+        return key
+
     def _result(self, line: str, lineno: int, sink: _Sink) -> None:
         fields = line.split() if _NOT_GO_SPACE.search(line) is None else split_fields(line)
         raw = fields[0]
@@ -396,13 +400,7 @@ class _ResultParser:
         n = len(fields)
         if n == 1:
             return  # a name alone: how `go test -v`/`-json` announce a benchmark
-        key = self._keys.get(raw)
-        if key is None:
-            name, procs = split_procs(raw)
-            key = BenchmarkKey(self.config.get("pkg", ""), name, procs)
-            if len(self._keys) >= _MAX_CACHED:
-                self._keys.clear()
-            self._keys[raw] = key
+        key = self._keys.get(raw) or self._new_key(raw)
         count = fields[1]
         iterations = _counts.get(count)
         if iterations is None:
