@@ -170,3 +170,24 @@ def test_a_quantity_with_nothing_sampled_in_the_loop_prints_no_empty_tables() ->
     unchanged = compare_quantity("cpu", "ns/op", base_cpu, base_cpu, LineMaps())
     same = render_explanation(replace(e, quantities=(unchanged,)))
     assert "no function's cost per op changed by 0.5 % or more" in same and "┏" not in same
+
+
+def test_a_parent_benchmark_starting_its_sub_benchmark_is_not_the_loop() -> None:
+    """`b.Run("fastjson", ...)` in a helper (valyala/fastjson's benchmarkValidate) runs
+    in the parent's `runN`: starting the sub-benchmark (its goroutine, its B) is the
+    testing framework's work, not the target's iterations, though the caller is the
+    workspace's. It was charged as +56 B/op at the `b.Run` line."""
+    starting = (
+        Frame("runtime.malg", "/go/src/runtime/proc.go", 4000),
+        Frame("testing.(*B).Run", "/go/src/testing/benchmark.go", 700),
+        Frame("example.com/m.benchmarkHelper", ROOT + "m_test.go", 34),
+        Frame("example.com/m.BenchmarkX.func1", ROOT + "m_test.go", 20),
+        LOOP,
+        Frame("testing.(*B).run1.func1", "/go/src/testing/benchmark.go", 220),
+        Frame("runtime.goexit", "/go/src/runtime/asm.s", 3),
+    )
+    p = profile(((work(5), BENCH, LOOP), 10), (starting, 4))
+    costs = tally(p, 1, locate, count_index=0)
+    assert costs.loop_total == 10 * 10_000_000
+    assert set(costs.own) == {"example.com/m.work"}
+    assert costs.outside["testing.(*B).run1.func1"].samples == 4

@@ -13,7 +13,9 @@ start) they are kept apart, per goroutine entry function
 (`runtime.gcBgMarkWorker`): work the benchmark causes on other threads, but no
 line of the code under test. So is the main goroutine's work outside the loop
 (`runtime.main`: package initialisation such as a test file's `var fixture =
-load(...)`, TestMain), even in the workspace's code: it runs once, not per op.
+load(...)`, TestMain), even in the workspace's code: it runs once, not per op; and
+a parent benchmark's `b.Run` starting the sub-benchmark (its `runN` is not the
+sub-benchmark's loop).
 
 Per iteration: the benchmark's own goroutines are the stacks through
 `testing.(*B).runN` (or `RunParallel`'s workers). Their total in the profile
@@ -35,6 +37,9 @@ from benchlens.pprof import Frame, Profile
 
 #: Frames that mark a stack as the benchmark's own work.
 LOOP_FRAMES = frozenset({"testing.(*B).runN", "testing.(*B).RunParallel.func1"})
+
+#: A benchmark starting a sub-benchmark: a stack through it is a parent's `runN`.
+SUB_BENCHMARK_START = "testing.(*B).Run"
 
 #: The entry of the main goroutine (package initialisation, TestMain, the testing
 #: framework); the benchmark's iterations run on goroutines `testing` starts.
@@ -129,7 +134,10 @@ def tally(
             continue
         count = sample.values[count_index] if count_index is not None else 0
         stack = sample.stack
-        in_loop = any(f.function in LOOP_FRAMES for f in stack)
+        # A parent benchmark's `b.Run` (in its own `runN`) starting the sub-benchmark
+        # is the testing framework's work, not the target's iterations.
+        harness = any(f.function == SUB_BENCHMARK_START for f in stack)
+        in_loop = not harness and any(f.function in LOOP_FRAMES for f in stack)
         if in_loop:
             costs.loop_total += value
         leaf = stack[0]
@@ -146,9 +154,9 @@ def tally(
                 if frame_workspace:
                     costs.workspace.add(frame.function)
         # The main goroutine outside the loop initialises packages (a test file's
-        # `var fixture = load(...)`) and runs TestMain: the workspace's code, but once
-        # per process, before any benchmark, not the benchmark's work per op.
-        if not in_loop and (owner is None or _entry(stack).function == MAIN_GOROUTINE):
+        # `var fixture = load(...)`) and runs TestMain, and a parent's b.Run starts the
+        # sub-benchmark: the workspace's code, but not the benchmark's work per op.
+        if not in_loop and (owner is None or harness or _entry(stack).function == MAIN_GOROUTINE):
             entry = _entry(stack) if group else leaf
             costs.outside.setdefault(entry.function, Tally()).add(value, count)
             continue
