@@ -221,13 +221,6 @@ def _change_pct(base: float, cur: float) -> float | None:
 NOISE_MULTIPLE = 2.0
 
 
-def _cost_noise(rates: Sequence[float]) -> float:
-    """`stats.noise` of a rate (MB/s, higher is better) taken through its reciprocal,
-    what a run costs: MB/s and the ns/op of the same runs are then held against the same
-    noise and get the same verdict (the noise of 1/x is not that of x when it is large)."""
-    return stats.noise([1 / v for v in rates])
-
-
 def _within_noise(base: float, cur: float, change_pct: float, noise_pct: float) -> bool:
     """Whether a change is no larger than the noise, held as a ratio: ×(1 + noise) up
     or ÷(1 + noise) down. A percent decrease never passes 100 %, so in percent a
@@ -271,7 +264,11 @@ def compare_metric(
             Status.OK,
         )
 
-    facts = stats.pair_statistics(base, cur, alpha, info.assume_exact)
+    # A rate's noise is that of its reciprocal, what a run costs: MB/s and the ns/op of
+    # the same runs then get the same verdict (the noise of 1/x is not that of x).
+    facts = stats.pair_statistics(
+        base, cur, alpha, info.assume_exact, reciprocal_noise=info.better is Better.HIGHER
+    )
     base_summary, cur_summary, test = facts.baseline, facts.current, facts.test
     change = _change_pct(base_summary.center, cur_summary.center)
     # Each side has two samples or more, all equal (test.identical: each side constant).
@@ -280,10 +277,7 @@ def compare_metric(
     significant = certain or low_confidence or test.significant
     noise_pct = None
     if not certain and not low_confidence and not info.assume_exact:
-        noises = (facts.baseline_noise, facts.current_noise)
-        if info.better is Better.HIGHER and min(base) > 0 and min(cur) > 0:
-            noises = (_cost_noise(base), _cost_noise(cur))
-        noise_pct = 100 * NOISE_MULTIPLE * max(noises)
+        noise_pct = 100 * NOISE_MULTIPLE * max(facts.baseline_noise, facts.current_noise)
     status = Status.OK
     worse = None
     within_noise = False

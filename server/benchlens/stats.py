@@ -414,7 +414,8 @@ def _compare_samples(
 @dataclass(frozen=True)
 class PairStatistics:
     """Everything a comparison asks of two samples, each sorted once: both summaries
-    (95 % intervals), the test, whether each side has outliers, and each side's noise."""
+    (95 % intervals), the test, whether each side has outliers, and each side's noise
+    (of the reciprocals when asked and both sides are positive: see `pair_statistics`)."""
 
     baseline: Summary
     current: Summary
@@ -426,24 +427,42 @@ class PairStatistics:
 
 
 def pair_statistics(
-    a: Sequence[float], b: Sequence[float], alpha: float = 0.05, assume_exact: bool = False
+    a: Sequence[float],
+    b: Sequence[float],
+    alpha: float = 0.05,
+    assume_exact: bool = False,
+    reciprocal_noise: bool = False,
 ) -> PairStatistics:
     """`summarize`, `outliers` and `noise` of each side and `compare_samples(a, b)`,
-    computed together (both sides non-empty)."""
+    computed together (both sides non-empty). With `reciprocal_noise` (a rate such as
+    MB/s) and both sides positive, the noise is that of 1/x, what a run costs, so the
+    rate and the ns/op of the same runs are held against the same noise."""
     xs = _sorted_values(a, "values")
     ys = _sorted_values(b, "values")
     base = _summarize_sorted(xs, 0.95, assume_exact)
     cur = _summarize_sorted(ys, 0.95, assume_exact)
-    # The centre of a summary is the median, except for exact units (the mode).
+    if reciprocal_noise and xs[0] > 0 and ys[0] > 0:
+        base_noise, cur_noise = _reciprocal_noise_sorted(xs), _reciprocal_noise_sorted(ys)
+    else:
+        # The centre of a summary is the median, except for exact units (the mode).
+        base_noise = _noise_sorted(xs, _median_sorted(xs) if assume_exact else base.center)
+        cur_noise = _noise_sorted(ys, _median_sorted(ys) if assume_exact else cur.center)
     return PairStatistics(
         base,
         cur,
         _compare_sorted(xs, ys, alpha, assume_exact),
         bool(_outliers_sorted(xs)),
         bool(_outliers_sorted(ys)),
-        _noise_sorted(xs, _median_sorted(xs) if assume_exact else base.center),
-        _noise_sorted(ys, _median_sorted(ys) if assume_exact else cur.center),
+        base_noise,
+        cur_noise,
     )
+
+
+def _reciprocal_noise_sorted(xs: list[float]) -> float:
+    """`noise` of 1/x for the sorted, positive `xs`: 1/x reverses their order, so the
+    reciprocals come sorted without another sort."""
+    inverse = [1 / x for x in reversed(xs)]
+    return _noise_sorted(inverse, _median_sorted(inverse))
 
 
 def _compare_sorted(
