@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from benchlens.config import Config
-from benchlens.history import atomic_write_text, write_new
+from benchlens.history import atomic_write_text, git, write_new
 from benchlens.results.reader import ResultsFileError, load_results
 
 DEFAULT_BRANCH = "benchlens-baseline"
@@ -77,15 +77,7 @@ def _git(
     check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     try:
-        proc = subprocess.run(
-            ["git", "-C", str(top), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            input=stdin,
-            stdin=None if stdin is not None else subprocess.DEVNULL,
-            env=dict(env) if env is not None else None,
-        )
+        proc = git(top, *args, input=stdin, env=env)
     except OSError as exc:
         raise BaselineBranchError(f"git is not available: {exc}") from exc
     if check and proc.returncode != 0:

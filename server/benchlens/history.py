@@ -157,14 +157,20 @@ class GitInfo:
         return self.commit[:7]
 
 
-def git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`git -C root ARGS` with captured text output; raises OSError without git."""
+def git(
+    root: Path, *args: str, input: str | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`git -C root ARGS` with captured text output, `input` on its stdin (else nothing:
+    git never waits for a terminal) and `env` as its whole environment when given;
+    raises OSError without git."""
     return subprocess.run(
         ["git", "-C", str(root), *args],
         capture_output=True,
         text=True,
         check=False,
-        stdin=subprocess.DEVNULL,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+        env=dict(env) if env is not None else None,
     )
 
 

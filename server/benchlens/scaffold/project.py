@@ -10,13 +10,13 @@ there is one.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from benchlens.goindex import WorkspaceIndex
 from benchlens.goindex.modules import read_module
+from benchlens.history import git
 
 #: The oldest Go that benchlens runs with: it asks `go list -json=FIELDS` (Go 1.19).
 MIN_GO = (1, 19)
@@ -60,14 +60,9 @@ class GoProject:
 
 
 def _git(root: Path, *args: str) -> str | None:
+    """git's output, or None when git is missing or fails."""
     try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            text=True,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
+        proc = git(root, *args)
     except OSError:
         return None
     return proc.stdout.strip() if proc.returncode == 0 else None
