@@ -2,4 +2,4 @@
 
 from benchlens.cli import main
 
-raise SystemExit(main())
+raise SystemExit(main(program=True))

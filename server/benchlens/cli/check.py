@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from benchlens import forked
 from benchlens.cli.base import without_cycle_collection
 from benchlens.cli.common import (
     InputError,
@@ -28,7 +30,7 @@ def register(sub: Any) -> None:
     p.add_argument("path", nargs="?", type=Path, default=Path("."), help="workspace (default .)")
     p.add_argument("--format", choices=("text", "github"), default="text")
     p.add_argument("--fail-on-regression", action="store_true", help="exit 1 on a regression")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, exit_fast=True)
 
 
 def annotation_base() -> Path:
@@ -38,6 +40,13 @@ def annotation_base() -> Path:
     if workspace and Path(workspace).is_dir():
         return Path(workspace).resolve()
     return Path.cwd()
+
+
+def built_index(root: Path) -> WorkspaceIndex:
+    """The benchmarks and b.Run calls of the Go modules under `root`."""
+    index = WorkspaceIndex([root])
+    index.build()
+    return index
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,19 +61,22 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     config = load_config_reporting(root)  # walks up to the module root, as git and go do
     root = config.root
+    # The source index is built by a child process while this one reads and compares.
+    pending_index = forked.start(partial(built_index, root))
     try:
         comparison = load_workspace_comparison(config)
     except InputError as exc:
+        pending_index.cancel()
         warn(f"{exc} (run `benchlens run` first)")
         return 2
     if not comparison.has_baseline:
         warn(SAVE_BASELINE_HINT)
     problem = comparison_problem(comparison)
     if problem:
+        pending_index.cancel()
         warn(problem)
         return 2
-    index = WorkspaceIndex([root])
-    index.build()
+    index = pending_index.result()
     base = annotation_base() if args.format == "github" else Path.cwd()
     render = github_line if args.format == "github" else text_line
     fallback = display_path(config.current, base)

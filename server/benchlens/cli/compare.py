@@ -11,8 +11,8 @@ from benchlens.cli.base import without_cycle_collection
 from benchlens.cli.common import (
     InputError,
     comparison_problem,
+    load_both_or_fail,
     load_config_reporting,
-    load_results_or_fail,
     warn,
 )
 from benchlens.compare import Comparison, compare
@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "-C", "--dir", type=Path, default=Path("."), help="workspace whose .benchlens.toml applies"
     )
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, exit_fast=True)
 
 
 def render(
@@ -85,8 +85,7 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     config = load_config_reporting(args.dir)
     try:
-        baseline = load_results_or_fail(args.baseline)
-        current = load_results_or_fail(args.current)
+        baseline, current = load_both_or_fail(args.baseline, args.current)
     except InputError as exc:
         warn(str(exc))
         return 2

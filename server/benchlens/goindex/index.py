@@ -160,6 +160,21 @@ class WorkspaceIndex:
         self.files_read = 0
         self.files_parsed = 0
 
+    def __getstate__(self) -> dict[str, object]:
+        """What a built index is, for another process (`check` builds it in a child while
+        it compares): its lock is not, and the go.mod lookups are a cache, made again."""
+        state = dict(self.__dict__)
+        del state["_lock"]
+        state["_modules"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+        self._modules = ModuleResolver()
+        for directory in self._dirs.values():
+            self._modules.remember(directory.path, directory.module)
+
     # --- building -------------------------------------------------------------------------
 
     def build(self) -> None:

@@ -166,7 +166,7 @@ def _numbers(texts: list[str], cache: dict[str, float], number: type[float]) -> 
     return kept
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # escapes: no surrogate in the source (mypyc)
 
 
 class ResultsFileError(Exception):
@@ -750,26 +750,21 @@ def _open_regular(path: Path) -> BinaryIO:
         raise
 
 
-class _Guarded:
+def _guarded(path: Path, stream: BinaryIO) -> Iterator[Block]:
     """Blocks of lines of a file whose I/O errors become ResultsFileError naming file and line."""
-
-    def __init__(self, path: Path, stream: BinaryIO) -> None:
-        self.path = path
-        self.blocks = _byte_blocks(stream, MAX_JSON_LINE)
-        self.count = 0
-
-    def __iter__(self) -> Iterator[Block]:
-        return self
-
-    def __next__(self) -> Block:
+    blocks = _byte_blocks(stream, MAX_JSON_LINE)
+    count = 0
+    while True:
         try:
-            block = next(self.blocks)
+            block = next(blocks)
+        except StopIteration:
+            return
         except OSError as exc:
             raise ResultsFileError(
-                f"{self.path}:{self.count + 1}: read error: {exc.strerror or exc}"
+                f"{path}:{count + 1}: read error: {exc.strerror or exc}"
             ) from exc
-        self.count += len(block[0])
-        return block
+        count += len(block[0])
+        yield block
 
 
 def _lines_of(blocks: Iterable[Block]) -> Iterator[str | None]:
@@ -781,7 +776,7 @@ def read_records(path: str | Path) -> Iterator[Record]:
     """Records of a results file of either format, streamed; raises ResultsFileError."""
     p = Path(path)
     with _open_regular(p) as stream:
-        yield from _records_of(_lines_of(_Guarded(p, stream)), str(p))
+        yield from _records_of(_lines_of(_guarded(p, stream)), str(p))
 
 
 def _load_blocks(blocks: Iterator[Block], results: ResultSet) -> ResultSet:
@@ -811,7 +806,7 @@ def load_results(path: str | Path) -> ResultSet:
     """A whole results file gathered into a `ResultSet` (samples per benchmark)."""
     p = Path(path)
     with _open_regular(p) as stream:
-        return _load_blocks(_Guarded(p, stream), ResultSet(str(path)))
+        return _load_blocks(_guarded(p, stream), ResultSet(str(path)))
 
 
 def load_text(text: str, source: str = "<text>") -> ResultSet:

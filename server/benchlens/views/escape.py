@@ -14,7 +14,7 @@ import re
 
 # C0 and C1 controls, DEL, the bidirectional overrides and isolates ("Trojan Source"),
 # and lone surrogates (which cannot even be encoded for stdout).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

@@ -8,6 +8,7 @@ Colour (ANSI) only when asked, i.e. on a terminal without `NO_COLOR`.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -49,7 +50,8 @@ def use_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
 # Characters that may not take exactly one column: combining marks, zero-width and
 # bidi characters, East Asian wide and fullwidth ranges, emoji and symbols. A superset:
 # a string with none of them is as wide as it is long (the fast path, checked in C).
-_MAYBE_NOT_ONE_COLUMN = re.compile(
+# Compiled on the first non-ASCII text: most tables have none, and it costs 3 ms.
+_MAYBE_NOT_ONE_COLUMN = (
     "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u065f\u0670-\u0dff\u1100-\u11ff"
     "\u1ab0-\u1aff\u1dc0-\u1dff\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20d0-\u20ff"
     "\u2300-\u23ff\u2600-\u27bf\u2e80-\ua4cf\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
@@ -57,9 +59,14 @@ _MAYBE_NOT_ONE_COLUMN = re.compile(
 )
 
 
+@functools.cache
+def _maybe_not_one_column() -> re.Pattern[str]:
+    return re.compile(_MAYBE_NOT_ONE_COLUMN)
+
+
 def text_width(text: str) -> int:
     """Terminal columns of `text`: wide (CJK, emoji) characters take two, combining none."""
-    if text.isascii() or not _MAYBE_NOT_ONE_COLUMN.search(text):
+    if text.isascii() or not _maybe_not_one_column().search(text):
         return len(text)
     width = 0
     for ch in text:
@@ -83,7 +90,8 @@ _Line = tuple[tuple[str, ...], tuple[int, ...], Status | None] | str
 def _measure(cells: tuple[str, ...]) -> tuple[int, ...]:
     """Each cell's width (the last column's is not needed)."""
     shown = cells[:-1]
-    if _MAYBE_NOT_ONE_COLUMN.search("".join(shown)) is None:
+    joined = "".join(shown)
+    if joined.isascii() or _maybe_not_one_column().search(joined) is None:
         return tuple(map(len, shown))  # one column per character: the usual row
     return tuple(len(c) if c.isascii() else text_width(c) for c in shown)
 
