@@ -59,7 +59,8 @@ _BADGES = {s: f"{s.icon} {s.label}" for s in Status}  # a table shows one per ro
 _PRECEDENCE = {Status.REGRESSION: 0, Status.IMPROVEMENT: 1, Status.OK: 2}
 
 
-@dataclass(frozen=True)
+# A value, unfrozen for speed only: tests/unit/test_value_classes.py says why and guards it.
+@dataclass(unsafe_hash=True)
 class MetricDelta:
     """One unit of one benchmark, baseline vs current, and what it means."""
 
@@ -113,7 +114,8 @@ class ConfigDifference:
     current: str
 
 
-@dataclass(frozen=True)
+# A value, unfrozen for speed only: tests/unit/test_value_classes.py says why and guards it.
+@dataclass(unsafe_hash=True)
 class BenchmarkComparison:
     """One benchmark across both sides. `key` is the current key (baseline's when missing)."""
 

@@ -80,7 +80,8 @@ _SAMPLE_TOO_SMALL = "sample is too small"
 # Summaries
 
 
-@dataclass(frozen=True)
+# A value, unfrozen for speed only: tests/unit/test_value_classes.py says why and guards it.
+@dataclass(unsafe_hash=True)
 class Summary:
     """The centre of a sample and the confidence interval around it.
 
@@ -356,7 +357,8 @@ def _median_ci_orders(n: int, confidence: float) -> tuple[int, int, float]:
 # Comparisons
 
 
-@dataclass(frozen=True)
+# A value, unfrozen for speed only: tests/unit/test_value_classes.py says why and guards it.
+@dataclass(unsafe_hash=True)
 class SampleTest:
     """Whether two samples differ, as benchstat decides it.
 
@@ -411,7 +413,8 @@ def _compare_samples(
     return _compare_sorted(_sorted_values(a, "a"), _sorted_values(b, "b"), alpha, assume_exact)
 
 
-@dataclass(frozen=True)
+# A value, unfrozen for speed only: tests/unit/test_value_classes.py says why and guards it.
+@dataclass(unsafe_hash=True)
 class PairStatistics:
     """Everything a comparison asks of two samples, each sorted once: both summaries
     (95 % intervals), the test, whether each side has outliers, and each side's noise
