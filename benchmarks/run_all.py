@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timing import compile_package
+from timing import build_under_test, compile_package
 
 HERE = Path(__file__).resolve().parent
 #: Not speed figures: helpers, this runner, and `make bench-signal`'s verdict-quality
@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     all_rows: list[dict[str, Any]] = []
     failed = False
     compile_package()  # every script times benchlens with its bytecode, as users run it
+    print(f"benchlens under test: {build_under_test()}", file=sys.stderr, flush=True)
     for path in scripts(only):
         print(f"running {path.name} ...", file=sys.stderr, flush=True)
         rows, code, seconds, tail = run_script(path, args.runs)
@@ -133,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         for row in rows:
             if row.get("met") is None and row.get("note"):
                 print(f"  {row['figure']}: {row['note']}", file=sys.stderr)
+    print(f"benchlens under test: {build_under_test()}\n")
     print(table(all_rows))
     missed = [row["figure"] for row in all_rows if row.get("met") is False]
     if missed:

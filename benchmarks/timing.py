@@ -67,6 +67,20 @@ def compile_package() -> None:
         compileall.compile_dir(folder, quiet=1)
 
 
+def build_under_test() -> str:
+    """Which benchlens the scripts time: `make bench` puts the compiled wheel
+    (`make wheel`, unpacked in build/compiled) first on PYTHONPATH; run alone, a script
+    times the sources."""
+    import importlib.util
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    spec = importlib.util.find_spec("benchlens.stats")
+    origin = str(spec.origin if spec is not None else "")
+    if origin.endswith(tuple(EXTENSION_SUFFIXES)):
+        return f"the mypyc-compiled wheel ({Path(origin).parent.parent})"
+    return f"the sources, pure Python ({Path(origin).parent.parent})"
+
+
 def benchstat() -> Path | None:
     """The reference benchstat binary (a yardstick only), or None when it is not here."""
     found = os.environ.get("BENCHSTAT")
