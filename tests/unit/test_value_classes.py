@@ -1,7 +1,8 @@
 """The verdict objects are values, though not frozen dataclasses.
 
-`stats.Summary`, `SampleTest`, `PairStatistics` and `compare.MetricDelta`,
-`BenchmarkComparison` are made tens of thousands of times per comparison. A frozen
+`stats.Summary`, `SampleTest`, `PairStatistics`, `compare.MetricDelta`,
+`BenchmarkComparison` and the table rows (`views.table.Row`, `BenchmarkRows`) are
+made tens of thousands of times per comparison. A frozen
 dataclass is built through `object.__setattr__` field by field, and mypyc (setup.py)
 compiles that into a call per field: three times the cost of a plain one, a quarter
 of `compare`. So they are plain dataclasses hashed on their fields
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchlens import compare, stats
+from benchlens.views import table
 
 PACKAGE = Path(compare.__file__).resolve().parent
 VALUES = (
@@ -25,6 +27,8 @@ VALUES = (
     stats.PairStatistics,
     compare.MetricDelta,
     compare.BenchmarkComparison,
+    table.Row,
+    table.BenchmarkRows,
 )
 
 

@@ -147,9 +147,12 @@ def _columns(raw: str, lines: list[str]) -> tuple[tuple[str, ...], list[tuple[st
 def _numbers(texts: list[str], cache: dict[str, float], number: type[float]) -> list[float] | None:
     """Plain numbers (decimal digits, a dot in values: what Go and Python read alike),
     those seen before as the cache's objects (memory: values repeat), else None."""
-    cached = list(map(cache.get, texts))
-    if None not in cached:
-        return cast(list[float], cached)
+    # Only a column found whole in the cache is taken from it: the first and last values
+    # tell cheaply when it cannot be (fresh measurements), and spare a lookup per value.
+    if texts and texts[0] in cache and texts[-1] in cache:
+        cached = list(map(cache.get, texts))
+        if None not in cached:
+            return cast(list[float], cached)
     joined = "".join(texts)
     if not joined.isascii() or not (
         joined.replace(".", "").isdigit() if number is float else joined.isdigit()

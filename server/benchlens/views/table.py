@@ -30,7 +30,8 @@ GEOMEAN_NOT_POSITIVE = "summaries must be >0 to compute geomean"
 _ORDER = {s: i for i, s in enumerate(Status)}
 
 
-@dataclass(frozen=True, slots=True)
+# A value, unfrozen for speed only: tests/unit/test_value_classes.py says why and guards it.
+@dataclass(unsafe_hash=True, slots=True)
 class Row:
     """One line of a table: a metric of a benchmark, or a geomean (status None)."""
 
@@ -44,7 +45,8 @@ class Row:
     low_confidence: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+# A value, unfrozen for speed only: tests/unit/test_value_classes.py says why and guards it.
+@dataclass(unsafe_hash=True, slots=True)
 class BenchmarkRows:
     """One benchmark: its name (without package) spans its metric rows."""
 
