@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import benchlens.cli.compare as compare_command
+import benchlens.compare as compare_module
 from benchlens.cli import main
 from tests.conftest import EXAMPLES
 
@@ -63,7 +63,7 @@ def test_an_unexpected_error_is_one_line_unless_debugging(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug\nover two lines")
 
-    monkeypatch.setattr(compare_command, "compare", broken)
+    monkeypatch.setattr(compare_module, "compare", broken)  # as `compare` finds it
     monkeypatch.delenv("BENCHLENS_DEBUG", raising=False)
     assert main(["compare", str(BASE), str(CUR)]) == 2
     err = capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchlens.cli.base import without_cycle_collection
 from benchlens.cli.common import (
@@ -15,7 +15,9 @@ from benchlens.cli.common import (
     load_config_reporting,
     warn,
 )
-from benchlens.compare import Comparison, compare
+
+if TYPE_CHECKING:
+    from benchlens.compare import Comparison
 
 FORMATS = ("text", "markdown", "json", "html")
 
@@ -101,6 +103,8 @@ def _run(args: argparse.Namespace) -> int:
         except FilterError as exc:
             warn(f"--filter {args.filter!r}: {exc}")
             return 2
+    from benchlens.compare import compare  # imported while the child reads (common.NEXT_MODULES)
+
     comparison = compare(baseline, current, config)
     if keep is not None:
         comparison = comparison.filtered(keep)
