@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, islice, repeat
 from operator import ne, sub
+from typing import Any, TypeAlias
 
 __all__ = [
     "EXACT_LIMIT",
@@ -630,30 +631,39 @@ def _normal_pvalue(u: float, n_a: int, n_b: int, tie_term: int) -> float:
     return min(1.0, math.erfc(numer / sigma / math.sqrt(2)))
 
 
+#: An integer that may grow past 64 bits (rankings of 100 values, U distributions as
+#: digits of one number). Typed Any so that mypyc (setup.py) computes it with Python's
+#: own operations: its fast int path takes any failure of a big-int operation for out
+#: of memory and aborts the process, and CPython's big-int multiply and divide fail
+#: when Ctrl-C is pending (they check for signals): Ctrl-C must stay an interrupt.
+BigInt: TypeAlias = Any
+
+
 @lru_cache(maxsize=256)
-def _no_ties_cdf(m: int, n: int) -> tuple[int, ...]:
+def _no_ties_cdf(m: int, n: int) -> tuple[BigInt, ...]:
     """Cumulative counts of U over the C(m+n, m) equally likely rankings (no ties).
 
     The counts are the coefficients of the Gaussian binomial [m+n choose m]_q, built
     as the product of (1 - q^(n+i)) / (1 - q^i) for i = 1..m with exact integers.
     """
-    poly = [1]
+    poly: list[BigInt] = [1]
     for i in range(1, m + 1):
-        grown = [*poly, *([0] * n)]  # multiply by (1 - q^(n+i)), then divide by (1 - q^i)
+        # multiply by (1 - q^(n+i)), then divide by (1 - q^i)
+        grown: list[BigInt] = [*poly, *([0] * n)]
         for k in range(len(grown) - 1, n + i - 1, -1):
             grown[k] -= grown[k - n - i]
         for k in range(i, len(grown)):
             grown[k] += grown[k - i]
         poly = grown[: i * n + 1]
-    cumulative: list[int] = []
-    total = 0
+    cumulative: list[BigInt] = []
+    total: BigInt = 0
     for c in poly:
         total += c
         cumulative.append(total)
     return tuple(cumulative)
 
 
-def _ties_lower_tail(groups: tuple[int, ...], n_pick: int, two_u_obs: int) -> tuple[int, int]:
+def _ties_lower_tail(groups: tuple[int, ...], n_pick: int, two_u_obs: int) -> tuple[BigInt, BigInt]:
     """P(2U <= two_u_obs) for a sample of `n_pick` of the ranked values with these tie
     groups (sizes in rank order), as (rankings in the tail, all rankings); the tail is
     below the centre (the caller takes the sample with the smaller U).
@@ -663,18 +673,18 @@ def _ties_lower_tail(groups: tuple[int, ...], n_pick: int, two_u_obs: int) -> tu
     integer modulo (base - 1), as the digit sum stays below the base.
     """
     total = sum(groups)
-    rankings = math.comb(total, n_pick)
+    rankings: BigInt = math.comb(total, n_pick)
     if rankings >= 1 << _DIGIT_BITS:
         raise ValueError("sample too large for the exact U distribution with ties")
     if two_u_obs < 0:
         return 0, rankings
     counts, bits = _ties_u_counts(groups, n_pick)
-    tail = counts & ((1 << ((two_u_obs + 1) * bits)) - 1)
+    tail: BigInt = counts & ((1 << ((two_u_obs + 1) * bits)) - 1)
     return tail % ((1 << bits) - 1), rankings
 
 
 @lru_cache(maxsize=4096)
-def _ties_u_counts(groups: tuple[int, ...], n_pick: int) -> tuple[int, int]:
+def _ties_u_counts(groups: tuple[int, ...], n_pick: int) -> tuple[BigInt, int]:
     """The number of rankings per value of 2U below the centre, as the `bits`-bit digits
     of one integer: digit d counts the rankings with 2U = d.
 
@@ -689,8 +699,8 @@ def _ties_u_counts(groups: tuple[int, ...], n_pick: int) -> tuple[int, int]:
     total = sum(groups)
     bits = math.comb(total, min(n_pick, total // 2)).bit_length() + 1
     two_bits = 2 * bits
-    mask = (1 << (n_pick * (total - n_pick) * bits)) - 1
-    polys = [1] + [0] * n_pick
+    mask: BigInt = (1 << (n_pick * (total - n_pick) * bits)) - 1
+    polys: list[BigInt] = [1] + [0] * n_pick
     start = 0
     for size in groups:
         # Only counts j that the values after this group can still bring to n_pick matter.

@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,18 +21,21 @@ from benchlens.cli.base import InputError
 from tests.conftest import EXAMPLES
 
 
-def write_results(path: Path, benchmarks: int, slower: float, seed: int) -> None:
-    """Go benchmark output of `benchmarks` benchmarks x 6 runs x 4 units, more than
-    `common.FORK_MIN_BYTES`; every tenth benchmark `slower` times slower."""
+def write_results(
+    path: Path, benchmarks: int, slower: float, seed: int, runs: int = 6, digits: int = 1
+) -> None:
+    """Go benchmark output of `benchmarks` benchmarks x `runs` runs x 4 units, more than
+    `common.FORK_MIN_BYTES`; every tenth benchmark `slower` times slower. ns/op has
+    `digits` decimals (0: whole nanoseconds, which tie often, as real ones do)."""
     rng = random.Random(seed)
     lines = ["goos: linux", "goarch: amd64", "pkg: example.com/big"]
     for i in range(benchmarks):
-        base = 100 + 37 * i
+        base = 100 + 37 * (i % 50)
         factor = slower if i % 10 == 0 else 1.0
-        for _ in range(6):
-            ns = base * factor * rng.uniform(0.97, 1.03)
+        for _ in range(runs):
+            ns = round(base * factor * rng.uniform(0.97, 1.03), digits)
             lines.append(
-                f"BenchmarkCase{i}/size={i % 7}-8\t{1_000_000 // (i + 1)}\t{ns:.1f} ns/op\t"
+                f"BenchmarkCase{i}/size={i % 7}-8\t{1_000_000 // (i + 1)}\t{ns} ns/op\t"
                 f"{1e9 / ns:.2f} MB/s\t{16 * (i % 5)} B/op\t{i % 3} allocs/op"
             )
     lines.append("PASS")
@@ -104,3 +109,49 @@ def test_a_second_file_the_child_cannot_read_is_named(
     # and the first file's error comes first, the child cancelled
     with pytest.raises(InputError, match=r"current\.txt"):
         common.load_both_or_fail(fifo, big_pair[1])
+
+
+def _group_ends(group: int, within: float = 10.0) -> bool:
+    """Whether every process of `group` is gone within `within` seconds (a child that
+    was interrupted too ends a moment after its parent)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_ctrl_c_during_compare_is_an_interrupt(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) at any moment of a
+    compare with a child ends it as an interrupt: exit 130 once the command runs
+    (killed by SIGINT if it comes during Python's start-up), no child left, and never
+    an abort. mypyc's fast int path used to abort ("fatal: out of memory") when a
+    big-int multiply of the exact U test saw the pending signal (stats.BigInt)."""
+    base, cur = tmp_path / "baseline.txt", tmp_path / "current.txt"
+    write_results(base, 2000, 1.0, seed=3, runs=10, digits=0)  # ties: the exact U test
+    write_results(cur, 2000, 1.5, seed=4, runs=10, digits=0)
+    env = {k: v for k, v in os.environ.items() if k != "BENCHLENS_JOBS"}
+    argv = [sys.executable, "-m", "benchlens", "compare", str(base), str(cur)]
+    seen = set()
+    for delay in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7):
+        proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)  # the group lives on while the parent is unreaped
+        _, err = proc.communicate(timeout=60)
+        text = err.decode("utf-8", "replace")
+        assert proc.returncode in (0, 130, -signal.SIGINT), (delay, proc.returncode, text)
+        assert "out of memory" not in text
+        if proc.returncode != -signal.SIGINT:  # a traceback only from Python's start-up
+            assert "Traceback" not in text, text
+        assert _group_ends(proc.pid), f"a process of the compare is left after {delay} s"
+        seen.add(proc.returncode)
+    assert 130 in seen  # the interrupt reached the command at least once
