@@ -36,7 +36,13 @@ COMPILED = [
 def extensions() -> list[object]:
     if os.environ.get("BENCHLENS_MYPYC", "").strip() != "1":
         return []
-    from mypyc.build import mypycify  # only for this build: mypy is a build tool here
+    try:
+        from mypyc.build import mypycify  # only for this build: mypy is a build tool here
+    except ImportError as exc:
+        raise SystemExit(
+            "BENCHLENS_MYPYC=1 needs mypy (mypyc) where the wheel is built: install it and "
+            "build without isolation (`make wheel` does: pip wheel --no-build-isolation)"
+        ) from exc
 
     return list(mypycify(COMPILED, opt_level="3", target_dir="build/mypyc"))
 
