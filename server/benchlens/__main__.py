@@ -1,5 +1,5 @@
 """`python -m benchlens` runs the command line."""
 
-from benchlens.cli import main
+from benchlens.cli import run_program
 
-raise SystemExit(main(program=True))
+raise SystemExit(run_program())

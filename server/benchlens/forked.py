@@ -46,8 +46,8 @@ def can_fork() -> bool:
     return cores > 1
 
 
-class _ChildError(Exception):
-    """The part of a child that was cancelled."""
+class _Cancelled(Exception):
+    """What `result()` raises once `cancel()` has dropped the part."""
 
 
 def _mapping_proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -158,7 +158,7 @@ class Pending(Generic[T]):
         os.close(self._fd)
         os.waitpid(self._pid, 0)
         self._done = True
-        self._outcome = (False, _ChildError("cancelled"))
+        self._outcome = (False, _Cancelled("cancelled"))
 
     def result(self) -> T:
         """The call's value, or the exception it raised, raised here."""

@@ -42,13 +42,6 @@ def annotation_base() -> Path:
     return Path.cwd()
 
 
-def built_index(root: Path) -> WorkspaceIndex:
-    """The benchmarks and b.Run calls of the Go modules under `root`."""
-    index = WorkspaceIndex([root])
-    index.build()
-    return index
-
-
 def run(args: argparse.Namespace) -> int:
     with without_cycle_collection():
         return _run(args)
@@ -62,7 +55,7 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config_reporting(root)  # walks up to the module root, as git and go do
     root = config.root
     # The source index is built by a child process while this one reads and compares.
-    pending_index = forked.start(partial(built_index, root))
+    pending_index = forked.start(partial(WorkspaceIndex.built, [root]))
     try:
         comparison = load_workspace_comparison(config)
     except InputError as exc:

@@ -160,6 +160,13 @@ class WorkspaceIndex:
         self.files_read = 0
         self.files_parsed = 0
 
+    @classmethod
+    def built(cls, roots: Sequence[Path | str]) -> WorkspaceIndex:
+        """The index of `roots`, built: a one-shot command's (`check`, `init`)."""
+        index = cls(roots)
+        index.build()
+        return index
+
     def __getstate__(self) -> dict[str, object]:
         """What a built index is, for another process (`check` builds it in a child while
         it compares): its lock is not, and the go.mod lookups are a cache, made again."""

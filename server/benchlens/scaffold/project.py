@@ -95,8 +95,7 @@ def inspect(directory: Path) -> GoProject:
         raise NotAModule(
             f"{directory}: no go.mod here; run `benchlens init` in the directory of a Go module"
         )
-    index = WorkspaceIndex([root])
-    index.build()
+    index = WorkspaceIndex.built([root])
     counts: Counter[str] = Counter()
     for fn in index.functions():
         owner = index.module_of_dir(fn.path.parent)
