@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from benchlens.explain.attribute import per_op, tally
+from benchlens.explain.attribute import RoundCosts, SideCosts, per_op, tally
 from benchlens.explain.diff import compare_quantity
 from benchlens.explain.linemap import LineMaps, line_map
 from benchlens.explain.model import Explanation, Side, dumps, from_json, to_json
@@ -118,6 +118,15 @@ def test_an_explanation_survives_json() -> None:
     assert dumps(e).endswith("}\n")
 
 
+def tally_loop_and(other: tuple[Frame, ...], samples: int) -> RoundCosts:
+    """10 samples of `work` in the benchmark loop beside `samples` of the stack `other`,
+    tallied; the loop's are what they would be alone, whatever `other` is."""
+    costs = tally(profile(((work(5), BENCH, LOOP), 10), (other, samples)), 1, locate, count_index=0)
+    assert costs.loop_total == 10 * 10_000_000
+    assert set(costs.own) == {"example.com/m.work"}
+    return costs
+
+
 def test_package_initialisation_is_outside_the_benchmark_loop() -> None:
     """A fixture a test file loads into a package variable (`var twitter =
     getFromFile("testdata/twitter.json")`, as valyala/fastjson does) runs once, on the
@@ -133,10 +142,7 @@ def test_package_initialisation_is_outside_the_benchmark_loop() -> None:
         Frame("runtime.main", "/go/src/runtime/proc.go", 250),
         Frame("runtime.goexit", "/go/src/runtime/asm.s", 3),
     )
-    p = profile(((work(5), BENCH, LOOP), 10), (init_stack, 90))
-    costs = tally(p, 1, locate, count_index=0)
-    assert costs.loop_total == 10 * 10_000_000
-    assert set(costs.own) == {"example.com/m.work"}
+    costs = tally_loop_and(init_stack, 90)
     assert all(function != "example.com/m.getFromFile" for function, _, _ in costs.lines)
     assert costs.outside["runtime.main"].samples == 90
 
@@ -145,7 +151,6 @@ def test_a_quantity_with_nothing_sampled_in_the_loop_prints_no_empty_tables() ->
     """fastjson's Validate/twitter reported 371 B/op that no profile sampled inside the
     benchmark loop: explain printed two tables of headers and no rows. Now one line
     says so (the notes say why)."""
-    from benchlens.explain.attribute import SideCosts
     from benchlens.views.explain import render_explanation
 
     base_cpu = per_op(
@@ -186,8 +191,5 @@ def test_a_parent_benchmark_starting_its_sub_benchmark_is_not_the_loop() -> None
         Frame("testing.(*B).run1.func1", "/go/src/testing/benchmark.go", 220),
         Frame("runtime.goexit", "/go/src/runtime/asm.s", 3),
     )
-    p = profile(((work(5), BENCH, LOOP), 10), (starting, 4))
-    costs = tally(p, 1, locate, count_index=0)
-    assert costs.loop_total == 10 * 10_000_000
-    assert set(costs.own) == {"example.com/m.work"}
+    costs = tally_loop_and(starting, 4)
     assert costs.outside["testing.(*B).run1.func1"].samples == 4
